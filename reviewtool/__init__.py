@@ -1,0 +1,71 @@
+"""reviewtool: disclosure review of outgoing official documents (公文公开属性审查)."""
+from pathlib import Path
+
+from flask import Flask, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .extensions import csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the app.  ``config`` is a name (development/testing/production), a class or a dict."""
+    from config import CONFIGS
+
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    overrides = {}
+    if isinstance(config, dict):
+        overrides = config
+        config = overrides.get("CONFIG", "testing")
+    cls = CONFIGS[config or "development"] if not isinstance(config, type) else config
+    if hasattr(cls, "check"):
+        cls.check()
+    app.config.from_object(cls)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    from .views import admin, auth, documents, office, publishing, review
+    for module in (auth, documents, review, office, publishing, admin):
+        app.register_blueprint(module.bp)
+
+    from . import cli, template_helpers
+    cli.register(app)
+    template_helpers.register(app)
+    _register_error_handlers(app)
+
+    @app.get("/")
+    def index():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return redirect(url_for("documents.home"))
+
+    return app
+
+
+def _register_error_handlers(app):
+    from .views.common import render_error
+    from .workflow import WorkflowError
+
+    @app.errorhandler(WorkflowError)
+    def workflow_error(error):
+        return render_error(error.message, error.status)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error("表单已失效或缺少安全令牌（CSRF），请刷新页面后重试。", 400)
+
+    messages = {
+        400: "请求有误。", 403: "您无权访问该页面或执行该操作。", 404: "找不到该页面或公文。",
+        405: "不支持该请求方式。", 409: "操作冲突，请刷新后重试。", 500: "系统内部错误，请稍后重试或联系管理员。",
+    }
+    for code, message in messages.items():
+        app.register_error_handler(code, lambda e, m=message, c=code: render_error(m, c))

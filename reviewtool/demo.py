@@ -1,0 +1,146 @@
+"""Demo data: divisions, one user per role, and documents in every state.
+
+The documents are built from the real bureau texts in ``reviewtool/seeds/`` and are
+moved through the real workflow, so their histories are what the tool would record.
+"""
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .extensions import db
+from .labels import Action, Channel, Disclosure, LegalBasis, Role, State
+from .models import Division, Document, DocumentVersion, Event, User, local_today
+from .sanitize import clean_body
+from .workflow import create_document, perform, record
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+DEMO_PASSWORD = "demo1234"
+
+DIVISIONS = ["综合规划科", "建设管理科", "运输管理科", "安全监督科", "政策法规科"]
+
+USERS = [  # username, name, role, division, led divisions
+    ("nigao", "张明", Role.DRAFTER, "综合规划科", []),
+    ("nigao2", "李华", Role.DRAFTER, "运输管理科", []),
+    ("fenguan", "王强", Role.DIVISION_HEAD, None, ["综合规划科", "建设管理科", "政策法规科"]),
+    ("fenguan2", "赵磊", Role.DIVISION_HEAD, None, ["运输管理科", "安全监督科"]),
+    ("zhuyao", "陈建国", Role.PRINCIPAL, None, []),
+    ("bangong", "刘芳", Role.OFFICE, None, []),
+    ("admin", "系统管理员", Role.ADMIN, None, []),
+]
+
+
+def seed_paragraphs(name, start=0, count=4):
+    """Paragraphs of a seed text, without its portal header lines."""
+    path = next(SEEDS.glob(f"{name}_*.txt"))
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("- ")]
+    return lines[start:start + count]
+
+
+def body_from(name, start=0, count=4):
+    return clean_body("\n".join(seed_paragraphs(name, start, count)))
+
+
+REASON_PROCESS = "本文为向市政府报送的请示，属于内部请示报告类过程性信息，所涉项目尚在论证，公开可能引起误解。"
+REASON_THIRD = "附件列有运输企业名称、负责人姓名及联系电话等个人信息和经营数据，公开会损害第三方合法权益。"
+REASON_SEPARABLE = "正文可以公开；附件中涉及当事人身份信息和处罚裁量的内容删除后公开。"
+REASON_ON_REQUEST = "本文为针对个别企业的答复函，不涉及公众利益调整，不属于主动公开范围，可依申请公开。"
+
+# title, drafter, attribute, basis, reason, channels, where it ends, 文号, seed text
+DOCUMENTS = [
+    ("关于印发《泉州市交通运输局政务公开工作实施细则》的通知", "nigao", Disclosure.PROACTIVE, None, "",
+     [Channel.PORTAL, Channel.ARCHIVES], State.PUBLISH_QUEUE, "泉交办〔2020〕19号", ("001", 4, 8)),
+    ("关于印发2018年政务公开工作要点的通知", "nigao", Disclosure.PROACTIVE, None, "",
+     [Channel.PORTAL, Channel.NEW_MEDIA], State.PUBLISHED, "交办〔2018〕21号", ("003", 2, 8)),
+    ("2018年基层政务公开工作实施方案", "nigao2", Disclosure.PROACTIVE, None, "",
+     [Channel.PORTAL, Channel.BULLETIN], State.PRINCIPAL_REVIEW, None, ("000", 0, 6)),
+    ("关于申请安排普通国省道养护专项资金的请示", "nigao", Disclosure.WITHHELD,
+     LegalBasis.PROCESS, REASON_PROCESS, [], State.ARCHIVED, "交规〔2026〕7号", ("002", 3, 5)),
+    ("关于全市道路运输企业安全生产检查情况的通报", "nigao2", Disclosure.REDACTED,
+     LegalBasis.SEPARABLE, REASON_SEPARABLE, [Channel.PORTAL], State.DIVISION_REVIEW, None,
+     ("004", 8, 5)),
+    ("关于某客运公司线路经营调整申请的复函", "nigao2", Disclosure.ON_REQUEST,
+     LegalBasis.NOT_PROACTIVE_SCOPE, REASON_ON_REQUEST, [], State.OFFICE_CHECK, None, ("002", 10, 4)),
+    ("2020年政府信息公开工作年度报告", "nigao", Disclosure.PROACTIVE, None, "",
+     [Channel.PORTAL], State.RETURNED, None, ("004", 0, 6)),
+    ("关于开展交通运输行业政务公开培训的通知", "nigao", None, None, "", [], State.DRAFT, None,
+     ("000", 6, 4)),
+    ("关于道路运输从业人员信息核查的函", "nigao2", Disclosure.WITHHELD, LegalBasis.THIRD_PARTY,
+     REASON_THIRD, [], State.ARCHIVED, "交运函〔2026〕3号", ("004", 12, 3)),
+]
+
+# Documents migrated from the old office system, still in the office's queue without a tag.
+LEGACY = [
+    ("关于做好春运期间道路客运安全工作的通知", "nigao2", ("002", 14, 4)),
+    ("关于进一步规范工程建设项目信息公开的通知", "nigao", ("003", 14, 4)),
+]
+
+PATH = [  # the actions that take a submitted document to each state, and who takes them
+    (State.OFFICE_CHECK, []),
+    (State.DIVISION_REVIEW, [(Action.OFFICE_PASS, "bangong", "公开属性及理由已核。")]),
+    (State.PRINCIPAL_REVIEW, [(Action.OFFICE_PASS, "bangong", ""),
+                              (Action.DIVISION_SIGN_OFF, "lead", "同意。")]),
+    (State.PUBLISH_QUEUE, [(Action.OFFICE_PASS, "bangong", ""),
+                           (Action.DIVISION_SIGN_OFF, "lead", "同意，拟主动公开。"),
+                           (Action.PRINCIPAL_SIGN_OFF, "zhuyao", "同意签发。")]),
+]
+
+
+def seed(reset=False):
+    if reset:
+        for model in (Event, DocumentVersion, Document):
+            db.session.query(model).delete()
+        db.session.execute(User.__table__.delete().where(User.username.in_([u[0] for u in USERS])))
+        db.session.commit()
+    if db.session.scalar(select(User).filter_by(username="nigao")):
+        return "演示数据已存在，未重复创建（如需重建请加 --reset）。"
+
+    divisions = {name: db.session.scalar(select(Division).filter_by(name=name))
+                 or Division(name=name) for name in DIVISIONS}
+    db.session.add_all(divisions.values())
+    users = {}
+    for username, name, role, division, leads in USERS:
+        user = User(username=username, name=name, role=role.value, active=True,
+                    division=divisions.get(division), led_divisions=[divisions[d] for d in leads])
+        user.set_password(DEMO_PASSWORD)
+        users[username] = user
+    db.session.add_all(users.values())
+    db.session.flush()
+
+    for title, drafter, disclosure, basis, reason, channels, end, number, text in DOCUMENTS:
+        author = users[drafter]
+        doc = create_document(author, title=title, doc_number=number, body_html=body_from(*text),
+                              disclosure=disclosure.value if disclosure else None,
+                              legal_basis=basis.value if basis else None, reason_text=reason,
+                              channels=",".join(c.value for c in channels))
+        if end != State.DRAFT:
+            _walk(doc, end, users)
+    for title, drafter, text in LEGACY:
+        author = users[drafter]
+        doc = Document(title=title, drafter=author, division_id=author.division_id,
+                       body_html=body_from(*text), state=State.OFFICE_CHECK.value, version_no=1)
+        db.session.add(doc)
+        db.session.flush()
+        db.session.add(DocumentVersion.snapshot(doc, 1, author))
+        record(doc, author, Action.IMPORT, None, State.OFFICE_CHECK, "原系统中未标注公开属性。")
+    db.session.commit()
+    return ("已创建演示数据：%d 个科室、%d 个用户、%d 件公文。所有演示账号的密码均为 %s。"
+            % (len(divisions), len(users), len(DOCUMENTS) + len(LEGACY), DEMO_PASSWORD))
+
+
+def _walk(doc, end, users):
+    lead = next(u for u in users.values() if u.leads(doc.division_id))
+    perform(doc, Action.SUBMIT, doc.drafter)
+    if end == State.RETURNED:
+        perform(doc, Action.OFFICE_PASS, users["bangong"])
+        perform(doc, Action.SEND_BACK, lead, "请补充各渠道公开数量的统计口径说明后再报。")
+        return
+    target = State.PUBLISH_QUEUE if end in (State.PUBLISHED, State.ARCHIVED) else end
+    steps = dict(PATH)[target]
+    for action, who, comment in steps:
+        perform(doc, action, lead if who == "lead" else users[who], comment)
+    if end == State.PUBLISHED:
+        perform(doc, Action.MARK_PUBLISHED, users["bangong"], "",
+                published_on=local_today(), channel=Channel.PORTAL.value,
+                url="https://jtj.example.gov.cn/zwgk/2018/21.html")

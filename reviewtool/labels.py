@@ -1,0 +1,156 @@
+"""Every domain vocabulary of the tool, with its Simplified Chinese label, in one place.
+
+Keys are what the database stores; labels are what people read.  Templates,
+forms and error messages take their Chinese from here and nowhere else.
+"""
+from enum import Enum
+
+
+class Labelled(str, Enum):
+    """A string enum whose members carry a Chinese label (and optional extras)."""
+
+    def __new__(cls, key, label, *extra):
+        member = str.__new__(cls, key)
+        member._value_ = key
+        member.label = label
+        member.extra = extra
+        return member
+
+    @classmethod
+    def choices(cls, members=None):
+        return [(m.value, m.label) for m in (members or cls)]
+
+    @classmethod
+    def get(cls, key):
+        try:
+            return cls(key)
+        except ValueError:
+            return None
+
+    def __str__(self):
+        return self.value
+
+
+class Role(Labelled):
+    DRAFTER = "drafter", "拟稿人"
+    DIVISION_HEAD = "division_head", "分管领导"
+    PRINCIPAL = "principal", "主要负责人"
+    OFFICE = "office", "办公室"
+    ADMIN = "admin", "系统管理员"
+
+
+class State(Labelled):
+    # key, label, css class of the badge
+    DRAFT = "draft", "草稿", "badge-draft"
+    OFFICE_CHECK = "office_check", "办公室审核", "badge-check"
+    DIVISION_REVIEW = "division_review", "分管领导审签", "badge-review"
+    PRINCIPAL_REVIEW = "principal_review", "主要负责人签发", "badge-review"
+    RETURNED = "returned", "已退回", "badge-returned"
+    PUBLISH_QUEUE = "publish_queue", "待发布", "badge-queue"
+    PUBLISHED = "published", "已发布", "badge-done"
+    ARCHIVED = "archived", "已归档", "badge-archived"
+
+    @property
+    def css(self):
+        return self.extra[0]
+
+
+class Disclosure(Labelled):
+    # key, label, needs a written reason with legal basis
+    PROACTIVE = "proactive", "主动公开", False
+    ON_REQUEST = "on_request", "依申请公开", True
+    REDACTED = "redacted", "删减后公开", True
+    WITHHELD = "withheld", "不予公开", True
+
+    @property
+    def needs_reason(self):
+        return self.extra[0]
+
+    @property
+    def needs_channel(self):
+        """Proactive and redacted documents are published, so they need a channel."""
+        return self in (Disclosure.PROACTIVE, Disclosure.REDACTED)
+
+
+class LegalBasis(Labelled):
+    # key, label, article, annual-report row, attributes it may justify
+    STATE_SECRET = ("art14_secret", "依法确定为国家秘密", "第十四条", "国家秘密",
+                    ("withheld",))
+    PROHIBITED = ("art14_prohibited", "法律、行政法规禁止公开", "第十四条",
+                  "其他法律行政法规禁止公开", ("withheld",))
+    SECURITY = ("art14_security", "公开后可能危及国家安全、公共安全、经济安全、社会稳定", "第十四条",
+                "危及“三安全一稳定”", ("withheld",))
+    THIRD_PARTY = ("art15_third_party", "涉及商业秘密、个人隐私等，公开会损害第三方合法权益", "第十五条",
+                   "保护第三方合法权益", ("withheld",))
+    INTERNAL = ("art16_internal", "内部事务信息（人事管理、后勤管理、内部工作流程）", "第十六条第一款",
+                "三类内部事务信息", ("withheld",))
+    PROCESS = ("art16_process", "过程性信息（讨论记录、过程稿、磋商信函、请示报告）", "第十六条第二款",
+               "四类过程性信息", ("withheld",))
+    ENFORCEMENT = ("art16_enforcement", "行政执法案卷信息", "第十六条第二款", "行政执法案卷",
+                   ("withheld",))
+    SEPARABLE = ("art37_separable", "含有不应公开的内容，但能够作区分处理", "第三十七条", "部分公开",
+                 ("redacted",))
+    NOT_PROACTIVE_SCOPE = ("not_proactive_scope", "不属于第十九条、第二十条规定的主动公开范围",
+                           "第十九条、第二十条", "依申请公开", ("on_request",))
+
+    @property
+    def article(self):
+        return self.extra[0]
+
+    @property
+    def report_row(self):
+        return self.extra[1]
+
+    @property
+    def attributes(self):
+        return self.extra[2]
+
+    @property
+    def full_label(self):
+        return f"{self.article}：{self.label}"
+
+    @classmethod
+    def for_disclosure(cls, disclosure):
+        key = getattr(disclosure, "value", disclosure)
+        return [b for b in cls if key in b.attributes]
+
+
+class Channel(Labelled):
+    PORTAL = "portal", "门户网站政府信息公开专栏"
+    NEW_MEDIA = "new_media", "政务微信、政务新媒体"
+    BULLETIN = "bulletin", "机关政务公开栏"
+    SERVICE_WINDOW = "service_window", "政务服务中心窗口"
+    ARCHIVES = "archives", "档案馆、图书馆报送"
+
+
+class Action(Labelled):
+    """Everything that can happen to a document; each is one row of the workflow table."""
+    CREATE = "create", "起草"
+    IMPORT = "import", "从原办公系统迁入"
+    SUBMIT = "submit", "提交"
+    OFFICE_PASS = "office_pass", "审核通过"
+    RETURN_TO_DRAFTER = "return_to_drafter", "退文"
+    DIVISION_SIGN_OFF = "division_sign_off", "分管领导审签同意"
+    PRINCIPAL_SIGN_OFF = "principal_sign_off", "主要负责人签发"
+    SEND_BACK = "send_back", "退回拟稿人"
+    MARK_PUBLISHED = "mark_published", "登记发布"
+
+
+ANNOTATION_PROACTIVE = "（此件主动公开）"
+
+# Explanations that say nothing: "an empty or boilerplate-only explanation is not a reason".
+BOILERPLATE_REASONS = {
+    "无", "不公开", "不予公开", "不宜公开", "不便公开", "依申请公开", "删减后公开", "涉密", "保密",
+    "内部文件", "内部资料", "按规定", "根据规定", "依法", "依规", "同上", "见上", "略", "其他",
+}
+MIN_REASON_CHARS = 10
+
+
+class DayKind(Labelled):
+    """One entry of the working-day calendar (节假日安排): a day off, or a make-up workday (调休上班)."""
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
+
+
+# Shown wherever a working-day count used plain Monday–Friday for a year nobody maintained.
+CALENDAR_UNMAINTAINED = "日历未维护"

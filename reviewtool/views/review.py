@@ -1,0 +1,24 @@
+"""The leaders' sign-off screens: division head (分管领导) and principal (主要负责人)."""
+from flask import Blueprint, abort, redirect, url_for
+
+from ..labels import Action, Role
+from .common import act, comment_from_form, role_required
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+LEADER_ACTIONS = {Action.DIVISION_SIGN_OFF, Action.PRINCIPAL_SIGN_OFF, Action.SEND_BACK}
+
+
+@bp.get("/")
+@role_required(Role.DIVISION_HEAD, Role.PRINCIPAL)
+def inbox():
+    return redirect(url_for("documents.home", list="inbox"))
+
+
+@bp.post("/<int:doc_id>/<action>")
+@role_required(Role.DIVISION_HEAD, Role.PRINCIPAL)
+def decide(doc_id, action):
+    action = Action.get(action)
+    if action not in LEADER_ACTIONS:
+        abort(404)
+    return act(doc_id, action, comment_from_form())

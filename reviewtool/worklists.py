@@ -1,0 +1,87 @@
+"""Work lists: which documents wait for this user, and how many.  Built from the workflow's
+WAITING_FOR table and the same who-rules, expressed as SQL filters so lists stay fast."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from .extensions import db
+from .labels import Role, State
+from .models import Document, division_leaders
+
+IN_FLIGHT = (State.OFFICE_CHECK, State.DIVISION_REVIEW, State.PRINCIPAL_REVIEW)
+
+
+@dataclass(frozen=True)
+class WorkList:
+    key: str
+    label: str
+    states: tuple
+    mine_only: bool = False      # the drafter's own documents
+    led_only: bool = False       # documents of divisions the division head leads
+    todo: bool = True            # counted as work waiting for the user
+
+
+WORKLISTS = {
+    Role.DRAFTER: [
+        WorkList("returned", "待我修改", (State.RETURNED,), mine_only=True),
+        WorkList("drafts", "我的草稿", (State.DRAFT,), mine_only=True),
+        WorkList("in_flight", "审批中", IN_FLIGHT, mine_only=True, todo=False),
+        WorkList("done", "已办结", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
+                 mine_only=True, todo=False),
+    ],
+    Role.DIVISION_HEAD: [
+        WorkList("inbox", "待我审签", (State.DIVISION_REVIEW,), led_only=True),
+        WorkList("later", "已送主要负责人", (State.PRINCIPAL_REVIEW,), led_only=True, todo=False),
+        WorkList("done", "已办结", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
+                 led_only=True, todo=False),
+    ],
+    Role.PRINCIPAL: [
+        WorkList("inbox", "待我签发", (State.PRINCIPAL_REVIEW,)),
+        WorkList("done", "已签发", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
+                 todo=False),
+    ],
+    Role.OFFICE: [
+        WorkList("check", "待审核", (State.OFFICE_CHECK,)),
+        WorkList("queue", "待发布", (State.PUBLISH_QUEUE,)),
+        WorkList("published", "已发布", (State.PUBLISHED,), todo=False),
+        WorkList("archived", "已归档（不主动公开）", (State.ARCHIVED,), todo=False),
+    ],
+    Role.ADMIN: [],
+}
+
+
+def worklist(role, key):
+    return next(w for w in WORKLISTS[role] if w.key == key)
+
+
+def worklists_for(user):
+    return WORKLISTS.get(user.role_enum, [])
+
+
+def _filtered(stmt, worklist, user):
+    stmt = stmt.where(Document.state.in_([s.value for s in worklist.states]))
+    if worklist.mine_only:
+        stmt = stmt.where(Document.drafter_id == user.id)
+    if worklist.led_only:
+        led = select(division_leaders.c.division_id).where(division_leaders.c.user_id == user.id)
+        stmt = stmt.where(Document.division_id.in_(led), Document.drafter_id != user.id)
+    return stmt
+
+
+def documents_in(worklist, user, limit=None, offset=0):
+    stmt = (select(Document).options(joinedload(Document.division), joinedload(Document.drafter))
+            .order_by(Document.is_urgent.desc(), Document.updated_at.desc(), Document.id.desc()))
+    stmt = _filtered(stmt, worklist, user)
+    if limit:
+        stmt = stmt.limit(limit).offset(offset)
+    return db.session.scalars(stmt).unique().all()
+
+
+def count_in(worklist, user):
+    return db.session.scalar(_filtered(select(func.count(Document.id)), worklist, user))
+
+
+def counts(user):
+    """{worklist key: count} for every list of the user's role, in one query per list."""
+    return {w.key: count_in(w, user) for w in worklists_for(user)}

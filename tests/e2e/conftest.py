@@ -1,0 +1,189 @@
+"""End-to-end fixtures: a real server process on a fresh SQLite file with the demo data,
+and Debian's headless Chromium driven by Playwright's sync API.
+
+Run:  .venv/bin/python -m pytest tests/e2e -q
+Without /usr/bin/chromium (or the playwright package) these tests are skipped, unless
+REQUIRE_E2E=1, in which case they fail.  Screenshots go to test-output/screenshots/.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:             # the autouse fixture below skips (or fails) every test then
+    expect = None
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1366, "height": 768}
+PASSWORD = "demo1234"
+TIMEOUT_MS = 10_000
+
+
+def _why_not_runnable():
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        return f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+    if expect is None:
+        return "the Python package playwright is not installed"
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _e2e_runnable():
+    """Skip (or, with REQUIRE_E2E=1, fail) every browser test when the browser can't run."""
+    reason = _why_not_runnable()
+    if reason:
+        if os.environ.get("REQUIRE_E2E") == "1":
+            pytest.fail(f"REQUIRE_E2E=1 but the browser tests cannot run: {reason}")
+        pytest.skip(f"e2e skipped: {reason}")
+
+
+# --- the server ---------------------------------------------------------------------------
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _flask(env, *args, **kw):
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120, **kw)
+
+
+def _wait_until_up(url, proc, log_path, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url} in {seconds}s:\n{log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of a real `flask run` process on 127.0.0.1, with init-db and seed-demo done."""
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(DATABASE_URL=f"sqlite:///{workdir / 'reviewtool.db'}",
+               REVIEWTOOL_CONFIG="development", PYTHONUNBUFFERED="1")
+    for command in (("init-db",), ("seed-demo",)):
+        done = _flask(env, *command)
+        assert done.returncode == 0, f"flask {command[0]} failed:\n{done.stdout}\n{done.stderr}"
+
+    port = _free_port()
+    log_path = workdir / "server.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1",
+             "--port", str(port), "--no-reload", "--no-debugger", "--with-threads"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base_url}/login", proc, log_path)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    log = log_path.read_text()
+    assert "Traceback" not in log, f"the server raised an exception during the tests:\n{log}"
+
+
+# --- the browser ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _screenshot_dir():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+def screenshot(page, name, full_page=False):
+    """Save what a 1366×768 screen shows now, as test-output/screenshots/<name>.png."""
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+class Session:
+    """One person at one browser: an isolated context (own cookies) and its page."""
+
+    def __init__(self, context, base_url):
+        self.context = context
+        self.base_url = base_url
+        self.page = context.new_page()
+        self.page_errors = []
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+    def goto(self, path):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def login(self, username, password=PASSWORD, shot=None):
+        page = self.page
+        self.goto("/")
+        expect(page.get_by_role("heading", name="登录")).to_be_visible()
+        if shot:
+            screenshot(page, shot)
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator(".who")).to_contain_text("退出")
+        return page
+
+    def mark(self):
+        """Set a marker on window; it survives only if no full page load happens."""
+        self.page.evaluate("window.__e2eMarker = 'still-here'")
+
+    def marker_survived(self):
+        return self.page.evaluate("window.__e2eMarker") == "still-here"
+
+
+@pytest.fixture
+def open_session(chromium, live_server):
+    """open_session('nigao') -> a logged-in Session in its own browser context."""
+    expect.set_options(timeout=TIMEOUT_MS)
+    sessions = []
+
+    def make(username=None, shot=None):
+        context = chromium.new_context(viewport=VIEWPORT, locale="zh-CN",
+                                       timezone_id="Asia/Shanghai")
+        context.set_default_timeout(TIMEOUT_MS)
+        session = Session(context, live_server)
+        sessions.append(session)
+        if username:
+            session.login(username, shot=shot)
+        return session
+
+    yield make
+    errors = [e for s in sessions for e in s.page_errors]
+    for s in sessions:
+        s.context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

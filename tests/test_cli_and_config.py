@@ -1,0 +1,72 @@
+"""The flask commands, migrations against the models, and configuration safety."""
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from config import ProductionConfig
+from reviewtool import create_app
+from reviewtool.labels import State
+from reviewtool.models import Division, Document, Event, User
+
+
+def test_migrations_build_exactly_the_models_schema(app, db):
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade()
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == [], diff
+
+
+def test_init_db_create_user_and_seed_demo(app, db):
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and "数据库已初始化" in result.output
+
+    result = runner.invoke(args=["create-user", "--username", "wang", "--name", "王五", "--role",
+                                 "division_head", "--leads", "运输管理科", "--leads", "安全监督科",
+                                 "--password", "long-enough-1"])
+    assert result.exit_code == 0, result.output
+    wang = db.session.scalar(select(User).filter_by(username="wang"))
+    assert wang.check_password("long-enough-1")
+    assert sorted(d.name for d in wang.led_divisions) == ["安全监督科", "运输管理科"]
+    refused = runner.invoke(args=["create-user", "--username", "li", "--name", "李", "--role",
+                                  "drafter", "--password", "x-long-enough"])
+    assert refused.exit_code != 0 and "须用 --division" in refused.output
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0 and "demo1234" in result.output
+    states = {d.state for d in db.session.scalars(select(Document))}
+    assert states >= {s.value for s in State}, states          # a document in every state
+    untagged = db.session.scalars(select(Document).filter_by(state="office_check", disclosure=None)).all()
+    assert untagged, "the office has untagged documents to return"
+    assert db.session.query(Event).count() > 20
+    again = runner.invoke(args=["seed-demo"])
+    assert "已存在" in again.output
+    assert db.session.query(Division).filter_by(name="运输管理科").count() == 1
+
+
+def test_production_refuses_to_start_without_a_real_secret(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(RuntimeError):
+        ProductionConfig.check()
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    app = create_app("production")
+    assert app.config["SECRET_KEY"] == "x" * 48 and app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_errors_are_chinese_pages_not_500(browser, users):
+    b = browser("drafter")
+    missing = b.get("/documents/999999")
+    assert missing.status_code == 404 and "找不到该页面或公文" in missing.get_data(True)
+    wrong = b.get("/review/")
+    assert wrong.status_code == 403 and "无权" in wrong.get_data(True)
