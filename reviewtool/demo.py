@@ -3,7 +3,7 @@
 The documents are built from the real bureau texts in ``reviewtool/seeds/`` and are
 moved through the real workflow, so their histories are what the tool would record.
 """
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -116,6 +116,7 @@ def seed(reset=False):
                               channels=",".join(c.value for c in channels))
         if end != State.DRAFT:
             _walk(doc, end, users)
+    _seed_deadlines(users)
     for title, drafter, text in LEGACY:
         author = users[drafter]
         doc = Document(title=title, drafter=author, division_id=author.division_id,
@@ -126,7 +127,25 @@ def seed(reset=False):
         record(doc, author, Action.IMPORT, None, State.OFFICE_CHECK, "原系统中未标注公开属性。")
     db.session.commit()
     return ("已创建演示数据：%d 个科室、%d 个用户、%d 件公文。所有演示账号的密码均为 %s。"
-            % (len(divisions), len(users), len(DOCUMENTS) + len(LEGACY), DEMO_PASSWORD))
+            % (len(divisions), len(users), len(DOCUMENTS) + len(LEGACY) + 3, DEMO_PASSWORD))
+
+
+def _seed_deadlines(users):
+    """An urgent document signed off before its disclosure review, an overdue draft and a
+    licence decision: the clocks of the deadlines feature have something to show."""
+    urgent = create_document(users["nigao2"], title="关于春运期间客运站临时交通管制的紧急通知",
+                             body_html=body_from("002", 16, 3), is_urgent=True)
+    _walk(urgent, State.PUBLISH_QUEUE, users)        # lands in review_pending: review still owed
+    urgent.post_hoc_from = local_today() - timedelta(days=7)           # and by now overdue
+    late = create_document(users["nigao"], title="关于报送2026年度交通建设项目公开清单的通知",
+                           body_html=body_from("003", 20, 3), disclosure=Disclosure.PROACTIVE.value,
+                           channels=Channel.PORTAL.value)
+    late.office_clock_from = late.publish_clock_from = local_today() - timedelta(days=30)
+    decision = create_document(users["nigao2"], title="关于某运输公司道路运输经营许可的决定",
+                               body_html=body_from("004", 20, 2), disclosure=Disclosure.PROACTIVE.value,
+                               channels=Channel.PORTAL.value, doc_number="交运许〔2026〕15号",
+                               is_decision=True, decision_date=local_today() - timedelta(days=3))
+    _walk(decision, State.DIVISION_REVIEW, users)
 
 
 def _walk(doc, end, users):
@@ -141,6 +160,7 @@ def _walk(doc, end, users):
     for action, who, comment in steps:
         perform(doc, action, lead if who == "lead" else users[who], comment)
     if end == State.PUBLISHED:
+        perform(doc, Action.CONFIDENTIALITY_PASS, users["bangong"], "经审查，不涉及国家秘密和工作秘密。")
         perform(doc, Action.MARK_PUBLISHED, users["bangong"], "",
                 published_on=local_today(), channel=Channel.PORTAL.value,
                 url="https://jtj.example.gov.cn/zwgk/2018/21.html")

@@ -4,7 +4,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, PasswordField, RadioField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .labels import Channel, Disclosure, LegalBasis, Role
@@ -31,12 +31,8 @@ class LoginForm(FlaskForm):
     password = PasswordField("密码", validators=[DataRequired(REQUIRED)])
 
 
-class DocumentForm(FlaskForm):
-    title = StringField("标题", validators=[DataRequired("请填写标题。"), too_long(200)])
-    doc_number = StringField("文号", validators=[Optional(), too_long(64)],
-                             description="如：某交办〔2026〕12号；签发前可暂不填写")
-    body_html = TextAreaField("正文", description="可直接粘贴文字，也可粘贴带格式的内容")
-    is_urgent = BooleanField("紧急公文（报送时限较紧）")
+class DisclosureForm(FlaskForm):
+    """The disclosure review (公开属性审查) alone: what a signed-off urgent document still owes."""
     channels = MultiCheckboxField("公开方式", choices=options(Channel.choices()), validate_choice=True)
     disclosure = RadioField("公开属性", choices=options(Disclosure.choices()), validators=[Optional()],
                             validate_choice=True)
@@ -56,7 +52,6 @@ class DocumentForm(FlaskForm):
 
     def validate_legal_basis(self, field):
         if field.data and LegalBasis.get(field.data) is None:
-            from wtforms.validators import ValidationError
             raise ValidationError("请从列表中选择法律依据。")
 
     def document_fields(self, clean_text, clean_body):
@@ -64,14 +59,38 @@ class DocumentForm(FlaskForm):
         disclosure = self.chosen_disclosure
         needs_reason = bool(disclosure and disclosure.needs_reason)
         return dict(
-            title=clean_text(self.title.data),
-            doc_number=clean_text(self.doc_number.data) or None,
-            body_html=clean_body(self.body_html.data),
-            is_urgent=bool(self.is_urgent.data),
             channels=",".join(self.channels.data or []),
             disclosure=disclosure.value if disclosure else None,
             legal_basis=(self.legal_basis.data or None) if needs_reason else None,
             reason_text=clean_text(self.reason_text.data) if needs_reason else "",
+        )
+
+
+class DocumentForm(DisclosureForm):
+    title = StringField("标题", validators=[DataRequired("请填写标题。"), too_long(200)])
+    doc_number = StringField("文号", validators=[Optional(), too_long(64)],
+                             description="如：某交办〔2026〕12号；签发前可暂不填写")
+    body_html = TextAreaField("正文", description="可直接粘贴文字，也可粘贴带格式的内容")
+    is_urgent = BooleanField("紧急公文（报送时限较紧，可先行报送，3个工作日内补齐公开属性审查）")
+    is_decision = BooleanField("行政许可、行政处罚决定（7个工作日内公开）")
+    decision_date = DateField("决定日期", validators=[Optional()], format="%Y-%m-%d")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.is_decision.data and not self.decision_date.data and not self.decision_date.errors:
+            self.decision_date.errors = ["行政许可、行政处罚决定须填写决定日期。"]
+            return False
+        return valid
+
+    def document_fields(self, clean_text, clean_body):
+        return dict(
+            super().document_fields(clean_text, clean_body),
+            title=clean_text(self.title.data),
+            doc_number=clean_text(self.doc_number.data) or None,
+            body_html=clean_body(self.body_html.data),
+            is_urgent=bool(self.is_urgent.data),
+            is_decision=bool(self.is_decision.data),
+            decision_date=self.decision_date.data if self.is_decision.data else None,
         )
 
 
@@ -92,7 +111,6 @@ class PublishForm(FlaskForm):
     comment = TextAreaField("备注", validators=[too_long(500)])
 
     def validate_url(self, field):
-        from wtforms.validators import ValidationError
         value = (field.data or "").strip()
         if not value:
             if self.channel.data == Channel.PORTAL.value:
@@ -112,12 +130,10 @@ class UserForm(FlaskForm):
     active = BooleanField("启用", default=True)
 
     def validate_division_id(self, field):
-        from wtforms.validators import ValidationError
         if self.role.data == Role.DRAFTER.value and not field.data:
             raise ValidationError("拟稿人须选择所在科室。")
 
     def validate_led_division_ids(self, field):
-        from wtforms.validators import ValidationError
         if self.role.data == Role.DIVISION_HEAD.value and not field.data:
             raise ValidationError("分管领导须选择至少一个分管科室。")
 
@@ -141,7 +157,6 @@ class CalendarYearForm(FlaskForm):
         self.entries = []
 
     def validate_days(self, field):
-        from wtforms.validators import ValidationError
         from .workdays import parse_lines
         self.entries, errors = parse_lines(field.data, self.year)
         if errors:
@@ -149,7 +164,6 @@ class CalendarYearForm(FlaskForm):
             raise ValidationError(errors[-1])
 
     def validate_maintained(self, field):
-        from wtforms.validators import ValidationError
         from .labels import DayKind
         from .workdays import PACKAGE_YEARS
         if (field.data and self.year not in PACKAGE_YEARS and not self.days.errors

@@ -49,6 +49,10 @@ class State(Labelled):
     PUBLISH_QUEUE = "publish_queue", "待发布", "badge-queue"
     PUBLISHED = "published", "已发布", "badge-done"
     ARCHIVED = "archived", "已归档", "badge-archived"
+    # The urgent path: signed off before its disclosure review was complete (事后公开审查).
+    REVIEW_PENDING = "review_pending", "已签发·待补公开审查", "badge-returned"
+    REVIEW_DIVISION = "review_division", "公开审查·分管领导审签", "badge-review"
+    REVIEW_PRINCIPAL = "review_principal", "公开审查·主要负责人审签", "badge-review"
 
     @property
     def css(self):
@@ -134,6 +138,29 @@ class Action(Labelled):
     PRINCIPAL_SIGN_OFF = "principal_sign_off", "主要负责人签发"
     SEND_BACK = "send_back", "退回拟稿人"
     MARK_PUBLISHED = "mark_published", "登记发布"
+    SUBMIT_REVIEW = "submit_review", "报送公开属性审查"
+    # Before publishing (先审查后发布): the office's checks and catalogue entry.
+    CONFIDENTIALITY_PASS = "confidentiality_pass", "保密审查通过"
+    CONFIDENTIALITY_FAIL = "confidentiality_fail", "保密审查未通过（退回拟稿人）"
+    CATALOGUE_EDIT = "catalogue_edit", "登记编目信息"
+    PII_RESOLVE = "pii_resolve", "处理个人信息"
+
+
+class Clock(Labelled):
+    """The deadlines (in Chinese working days) a document can owe; key, label, length, owed by."""
+    SEND_TO_OFFICE = "send_to_office", "报送办公室", 10, "drafter"
+    PUBLISH = "publish", "主动公开发布", 20, "office"
+    INTERPRETATION = "interpretation", "解读材料发布", 3, "drafter"
+    POST_HOC_REVIEW = "post_hoc_review", "紧急件事后公开审查", 3, "drafter"
+    DECISION = "decision", "许可、处罚决定公开", 7, "office"
+
+    @property
+    def working_days(self):
+        return self.extra[0]
+
+    @property
+    def owed_by(self):
+        return Role(self.extra[1])
 
 
 ANNOTATION_PROACTIVE = "（此件主动公开）"
@@ -154,3 +181,37 @@ class DayKind(Labelled):
 
 # Shown wherever a working-day count used plain Monday–Friday for a year nobody maintained.
 CALENDAR_UNMAINTAINED = "日历未维护"
+
+
+# --- before publishing: personal data and the catalogue (政府信息公开目录) -----------------
+class PiiKind(Labelled):
+    """Personal data the scan finds in a body (去标识化, seed 003 item 20)."""
+    ID_CARD = "id_card", "居民身份证号码"
+    MOBILE = "mobile", "手机号码"
+    BANK_CARD = "bank_card", "银行卡号"
+
+
+class PiiDecision(Labelled):
+    """What the office decided for one hit; every hit needs one before publishing."""
+    REDACT = "redact", "删除（发布文本以■■■替代）"
+    LAWFUL = "lawful", "确认依法可以公开"
+
+
+# 主题分类: (code, name).  The default list; config CATALOGUE_CATEGORIES replaces it.
+DEFAULT_CATEGORIES = (
+    ("0101", "综合政务"),
+    ("0204", "政务公开"),
+    ("0301", "规划计划"),
+    ("0501", "公路建设与养护"),
+    ("0502", "道路运输"),
+    ("0503", "水路运输"),
+    ("0601", "安全生产"),
+    ("0701", "行政许可"),
+    ("0702", "行政处罚"),
+)
+CATALOGUE_LABELS = {
+    "index_no": "索引号", "doc_number": "文号", "issuer": "发布机构", "formed_on": "公文生成日期",
+    "published_on": "发布日期", "category": "主题分类", "channel": "公开方式", "validity": "有效性",
+}
+VALID = "有效"
+

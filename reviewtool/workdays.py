@@ -91,6 +91,9 @@ class WorkdayCount(_Uncertain):
 
 
 def unmaintained_warning(years):
+    """The “日历未维护” sentence for these years; empty when there are none."""
+    if not years:
+        return ""
     names = "、".join(f"{y}年" for y in sorted(years))
     return f"{CALENDAR_UNMAINTAINED}（{names}）：按周一至周五计算，未计节假日和调休，结果仅供参考。"
 

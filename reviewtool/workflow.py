@@ -19,7 +19,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from .extensions import db
 from .labels import (BOILERPLATE_REASONS, MIN_REASON_CHARS, Action, Channel, Disclosure,
                      LegalBasis, Role, State)
-from .models import DocumentVersion, Event, utcnow
+from .models import DocumentVersion, Event, local_today, utcnow
+from . import catalogue
 
 
 # --- errors: each carries a Chinese message and the HTTP status a view should answer with ----
@@ -108,26 +109,42 @@ def content_problems(doc):
     return problems
 
 
+def post_hoc_open(doc):
+    """An urgent document sent up before its disclosure review was complete, review not yet signed off."""
+    return bool(doc.post_hoc_from) and doc.post_hoc_done_at is None
+
+
 def submit_problems(doc):
+    """Everything must be there, except that an urgent document may go up with its review pending."""
+    if doc.is_urgent:
+        return content_problems(doc)
     return {**content_problems(doc), **disclosure_problems(doc)}
 
 
 def office_pass_problems(doc):
     problems = disclosure_problems(doc)
-    if problems:
+    if problems and not post_hoc_open(doc):
         return {"_": "按规定，没有明确公开属性、公开方式或没有依法说明不公开理由的公文，应予退文："
                      + "".join(problems.values())}
     return {}
 
 
 def sign_off_problems(doc):
+    """Leaders sign off a document with a complete review; an urgent one may pass with its review
+    still owed (it then waits in review_pending), but the review itself needs it complete."""
     problems = disclosure_problems(doc)
-    if problems:
+    urgent_first_pass = post_hoc_open(doc) and doc.state_enum in (State.DIVISION_REVIEW,
+                                                                    State.PRINCIPAL_REVIEW)
+    if problems and not urgent_first_pass:
         return {"_": "公开属性审查未完成，不能签发：" + "".join(problems.values())}
     return {}
 
 
 def approved_destination(doc):
+    """Signed off: queued for publishing, archived, or — review unfinished — waiting for it.
+    An urgent document never reaches the queue or the archive before its review is signed off."""
+    if disclosure_problems(doc):
+        return State.REVIEW_PENDING
     if doc.disclosure == Disclosure.PROACTIVE.value:
         return State.PUBLISH_QUEUE
     return State.ARCHIVED
@@ -165,7 +182,24 @@ TRANSITIONS = [
     Transition(Action.SEND_BACK, frozenset({State.PRINCIPAL_REVIEW}), State.RETURNED,
                is_principal, "主要负责人", needs_comment=True),
     Transition(Action.MARK_PUBLISHED, frozenset({State.PUBLISH_QUEUE}), State.PUBLISHED,
+               is_office, "办公室", check=catalogue.publish_problems),
+    # 保密审查 before publishing: passed, the document stays queued; failed, back to the drafter.
+    Transition(Action.CONFIDENTIALITY_PASS, frozenset({State.PUBLISH_QUEUE}), State.PUBLISH_QUEUE,
                is_office, "办公室"),
+    Transition(Action.CONFIDENTIALITY_FAIL, frozenset({State.PUBLISH_QUEUE}), State.RETURNED,
+               is_office, "办公室", needs_comment=True),
+    # The urgent path's post-hoc disclosure review: drafter, then division head, then principal.
+    Transition(Action.SUBMIT_REVIEW, frozenset({State.REVIEW_PENDING}), State.REVIEW_DIVISION,
+               is_drafter_of, "本公文的拟稿人", check=disclosure_problems),
+    Transition(Action.DIVISION_SIGN_OFF, frozenset({State.REVIEW_DIVISION}),
+               State.REVIEW_PRINCIPAL, leads_division_of, "分管该科室的领导",
+               check=sign_off_problems),
+    Transition(Action.SEND_BACK, frozenset({State.REVIEW_DIVISION}), State.REVIEW_PENDING,
+               leads_division_of, "分管该科室的领导", needs_comment=True),
+    Transition(Action.PRINCIPAL_SIGN_OFF, frozenset({State.REVIEW_PRINCIPAL}),
+               approved_destination, is_principal, "主要负责人", check=sign_off_problems),
+    Transition(Action.SEND_BACK, frozenset({State.REVIEW_PRINCIPAL}), State.REVIEW_PENDING,
+               is_principal, "主要负责人", needs_comment=True),
 ]
 
 # Where a document sits waiting for whom: the work lists are built from this.
@@ -176,6 +210,9 @@ WAITING_FOR = {
     State.PUBLISH_QUEUE: Role.OFFICE,
     State.RETURNED: Role.DRAFTER,
     State.DRAFT: Role.DRAFTER,
+    State.REVIEW_PENDING: Role.DRAFTER,
+    State.REVIEW_DIVISION: Role.DIVISION_HEAD,
+    State.REVIEW_PRINCIPAL: Role.PRINCIPAL,
 }
 
 
@@ -210,7 +247,21 @@ def can_view(doc, user):
 
 
 def can_edit(doc, user):
-    return is_drafter_of(doc, user) and doc.state_enum in (State.DRAFT, State.RETURNED)
+    return is_drafter_of(doc, user) and doc.state_enum in EDITABLE
+
+
+# What the drafter may change in each editable state: a signed-off urgent document only its review.
+CONTENT_FIELDS = ("title", "doc_number", "body_html", "is_urgent", "is_decision", "decision_date")
+DISCLOSURE_FIELDS = ("channels", "disclosure", "legal_basis", "reason_text")
+EDITABLE = {
+    State.DRAFT: CONTENT_FIELDS + DISCLOSURE_FIELDS,
+    State.RETURNED: CONTENT_FIELDS + DISCLOSURE_FIELDS,
+    State.REVIEW_PENDING: DISCLOSURE_FIELDS,
+}
+
+
+def editable_fields(doc):
+    return EDITABLE.get(doc.state_enum, ())
 
 
 # --- acting ------------------------------------------------------------------------------------
@@ -246,7 +297,8 @@ def perform(doc, action, user, comment="", **data):
         raise Invalid("；".join(problems.values()), problems)
 
     from_state, to_state = doc.state_enum, t.destination(doc)
-    if action == Action.SUBMIT:
+    start_clocks(doc, action, to_state)
+    if action in (Action.SUBMIT, Action.SUBMIT_REVIEW):
         doc.version_no += 1
         doc.submitted_at = utcnow()
         db.session.add(DocumentVersion.snapshot(doc, doc.version_no, user))
@@ -261,7 +313,22 @@ def perform(doc, action, user, comment="", **data):
     doc.state = to_state.value
     event = record(doc, user, action, from_state, to_state, comment)
     flush_or_conflict(doc)
+    catalogue.after_transition(doc, action, user, from_state, to_state, comment)
     return event
+
+
+def start_clocks(doc, action, to_state):
+    """Start or stop the deadline clocks this transition touches (deadlines.py reads them)."""
+    today = local_today()
+    if action == Action.SUBMIT:
+        if doc.version_no >= 1:                      # resubmitted: the document was changed
+            doc.publish_clock_from = today
+        if doc.is_urgent and disclosure_problems(doc):
+            doc.post_hoc_from, doc.post_hoc_done_at = today, None
+    if to_state == State.RETURNED:                   # back to the division, to be changed and re-sent
+        doc.office_clock_from = today
+    if to_state in (State.PUBLISH_QUEUE, State.ARCHIVED) and doc.post_hoc_from:
+        doc.post_hoc_done_at = utcnow()
 
 
 def flush_or_conflict(doc):
@@ -291,7 +358,7 @@ def return_all_untagged(user, comment=""):
              .order_by(Document.id).all())
     for doc in queue:
         problems = disclosure_problems(doc)
-        if not problems:
+        if not problems or post_hoc_open(doc):       # an urgent document may go up first
             continue
         note = "退文：" + "".join(problems.values())
         perform(doc, Action.RETURN_TO_DRAFTER, user, f"{note}{comment and ' ' + comment}")
@@ -303,7 +370,9 @@ def create_document(user, **fields):
     from .models import Document
     if not user.has_role(Role.DRAFTER) or user.division_id is None:
         raise NotAllowed("只有所属科室的拟稿人可以起草公文。")
-    doc = Document(drafter=user, division_id=user.division_id, state=State.DRAFT.value, **fields)
+    today = local_today()
+    doc = Document(drafter=user, division_id=user.division_id, state=State.DRAFT.value,
+                   office_clock_from=today, publish_clock_from=today, **fields)
     db.session.add(doc)
     db.session.flush()
     record(doc, user, Action.CREATE, None, State.DRAFT)
@@ -311,11 +380,14 @@ def create_document(user, **fields):
 
 
 def save_draft(doc, user, **fields):
+    """Save what the drafter may change in this state; other fields are left as they are."""
     if not can_edit(doc, user):
         if doc.drafter_id != user.id:
             raise NotAllowed("只有拟稿人本人可以修改该公文。")
         raise WrongState(f"该公文当前状态为“{doc.state_enum.label}”，不能修改。")
+    allowed_fields = editable_fields(doc)
     for name, value in fields.items():
-        setattr(doc, name, value)
+        if name in allowed_fields:
+            setattr(doc, name, value)
     flush_or_conflict(doc)
     return doc

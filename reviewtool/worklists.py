@@ -3,13 +3,17 @@ WAITING_FOR table and the same who-rules, expressed as SQL filters so lists stay
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from .extensions import db
 from .labels import Role, State
 from .models import Document, division_leaders
 
-IN_FLIGHT = (State.OFFICE_CHECK, State.DIVISION_REVIEW, State.PRINCIPAL_REVIEW)
+# A queue page shows at most this many rows; the office's filtered list pages through all.
+QUEUE_LIMIT = 200
+
+IN_FLIGHT = (State.OFFICE_CHECK, State.DIVISION_REVIEW, State.PRINCIPAL_REVIEW,
+             State.REVIEW_DIVISION, State.REVIEW_PRINCIPAL)
 
 
 @dataclass(frozen=True)
@@ -24,20 +28,21 @@ class WorkList:
 
 WORKLISTS = {
     Role.DRAFTER: [
-        WorkList("returned", "待我修改", (State.RETURNED,), mine_only=True),
+        WorkList("returned", "待我修改", (State.RETURNED, State.REVIEW_PENDING), mine_only=True),
         WorkList("drafts", "我的草稿", (State.DRAFT,), mine_only=True),
         WorkList("in_flight", "审批中", IN_FLIGHT, mine_only=True, todo=False),
         WorkList("done", "已办结", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
                  mine_only=True, todo=False),
     ],
     Role.DIVISION_HEAD: [
-        WorkList("inbox", "待我审签", (State.DIVISION_REVIEW,), led_only=True),
-        WorkList("later", "已送主要负责人", (State.PRINCIPAL_REVIEW,), led_only=True, todo=False),
+        WorkList("inbox", "待我审签", (State.DIVISION_REVIEW, State.REVIEW_DIVISION), led_only=True),
+        WorkList("later", "已送主要负责人", (State.PRINCIPAL_REVIEW, State.REVIEW_PRINCIPAL,
+                                          State.REVIEW_PENDING), led_only=True, todo=False),
         WorkList("done", "已办结", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
                  led_only=True, todo=False),
     ],
     Role.PRINCIPAL: [
-        WorkList("inbox", "待我签发", (State.PRINCIPAL_REVIEW,)),
+        WorkList("inbox", "待我签发", (State.PRINCIPAL_REVIEW, State.REVIEW_PRINCIPAL)),
         WorkList("done", "已签发", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
                  todo=False),
     ],
@@ -69,8 +74,9 @@ def _filtered(stmt, worklist, user):
     return stmt
 
 
-def documents_in(worklist, user, limit=None, offset=0):
-    stmt = (select(Document).options(joinedload(Document.division), joinedload(Document.drafter))
+def documents_in(worklist, user, limit=None, offset=0, options=()):
+    stmt = (select(Document).options(joinedload(Document.division), joinedload(Document.drafter),
+                                     defer(Document.body_html), *options)
             .order_by(Document.is_urgent.desc(), Document.updated_at.desc(), Document.id.desc()))
     stmt = _filtered(stmt, worklist, user)
     if limit:
@@ -79,7 +85,7 @@ def documents_in(worklist, user, limit=None, offset=0):
 
 
 def count_in(worklist, user):
-    return db.session.scalar(_filtered(select(func.count(Document.id)), worklist, user))
+    return db.session.scalar(_filtered(select(func.count()).select_from(Document), worklist, user))
 
 
 def counts(user):

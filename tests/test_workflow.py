@@ -69,8 +69,9 @@ def test_happy_path_for_each_attribute(db, users, browser, disclosure, end):
 
 
 def test_proactive_published_by_office(db, users, browser, make_document):
-    doc = make_document(State.PUBLISH_QUEUE)
+    doc = make_document(State.PUBLISH_QUEUE, doc_number="某交办〔2026〕12号")
     office = browser("office")
+    assert office.post(f"/publishing/{doc.id}/confidentiality/pass").status_code == 302   # 保密审查
     bad = office.post(f"/publishing/{doc.id}/publish",
                       {"published_on": "2026-11-20", "channel": "portal", "url": "javascript:alert(1)"})
     assert bad.status_code == 422 and "http://" in bad.get_data(True)

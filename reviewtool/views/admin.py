@@ -164,3 +164,28 @@ def calendar_year(year):
 
 def _count(version, kind):
     return sum(1 for d in version.days if d.kind == kind)
+
+
+# --- the public catalogue's settings (目录设置) ------------------------------------------------
+@bp.route("/catalogue", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def catalogue_settings():
+    """The organisation code of the 索引号; the category list and the pattern are configuration."""
+    from flask_login import current_user
+
+    from .. import catalogue
+    from ..workflow import WorkflowError
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            catalogue.set_org_code(current_user, clean_text(request.form.get("org_code", "")))
+            db.session.commit()
+            flash("已保存机构代码。", "success")
+            return redirect(url_for("admin.catalogue_settings"))
+        except WorkflowError as e:
+            db.session.rollback()
+            error, status = e.message, e.status
+    return render("admin/catalogue.html", status=status, error=error, org_code=catalogue.org_code(),
+                  categories=catalogue.categories(), default_category=catalogue.default_category(),
+                  example=catalogue.format_index(catalogue.org_code(), catalogue.default_category(),
+                                                 2026, 108))

@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db, login_manager
 from ..forms import LoginForm
@@ -14,7 +15,8 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id):
-    return db.session.get(User, int(user_id))
+    return db.session.get(User, int(user_id), options=[joinedload(User.division),
+                                                       selectinload(User.led_divisions)])
 
 
 def _safe_next(target):

@@ -6,7 +6,9 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..labels import Action, Role
-from ..models import Document
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..models import Document, Event
 from ..workflow import WorkflowError, perform
 
 
@@ -25,7 +27,9 @@ def role_required(*roles):
 
 def get_document_or_404(doc_id):
     """Load, then check: a document the user may not see is answered as not found (404)."""
-    doc = db.session.get(Document, doc_id)
+    doc = db.session.get(Document, doc_id, options=[
+        joinedload(Document.division), joinedload(Document.drafter),
+        selectinload(Document.events).joinedload(Event.actor)])
     if doc is None or not doc.can_view(current_user):
         abort(404)
     return doc

@@ -5,6 +5,8 @@ import re
 from datetime import date
 
 import pytest
+
+from reviewtool.models import local_today
 from .conftest import expect, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -14,6 +16,7 @@ BODY = ("各县（市、区）交通运输局，局属各单位：\n"
         "为进一步提升城市公共交通服务水平，现将2026年度城市公交线网优化调整方案予以公布。\n"
         "请各单位结合实际，认真做好线路调整的宣传解释和运营组织工作。")
 URL = "https://jtj.example.gov.cn/zwgk/2026/bus-network.html"
+DOC_NUMBER = "某交运〔2026〕8号"
 ANNOTATION = "（此件主动公开）"
 
 
@@ -113,9 +116,20 @@ def test_proactive_document_is_approved_and_published(open_session):
     screenshot(page, "11-publishing-queue")
     row.get_by_role("link", name="登记发布").click()
     expect(page.locator("#paper .paper-annotation")).to_have_text(ANNOTATION)
+    # Before publishing: the 文号 is registered and the confidentiality check (保密审查) passed.
+    prepublish = page.locator("#prepublish")
+    expect(prepublish.locator("#catalogue-meta")).to_contain_text("-0204-")           # 索引号 assigned
+    prepublish.get_by_label("文号").fill(DOC_NUMBER)
+    prepublish.get_by_role("button", name="保存编目信息").click()
+    expect(page.locator(".flash-success")).to_have_text("已登记编目信息。")
+    with page.expect_response(lambda r: "/confidentiality/pass" in r.url) as checked:
+        page.locator("#actions").get_by_role("button", name="保密审查通过", exact=True).click()
+    assert checked.value.status == 200
+    expect(page.locator("#actions .flash-success")).to_have_text(f"已保密审查通过：{TITLE}")
+    expect(page.locator("#confidentiality-status")).to_contain_text("已通过")          # panel refreshed
     actions = page.locator("#actions")
     expect(actions.get_by_role("heading", name="登记发布")).to_be_visible()
-    expect(actions.get_by_label("发布日期")).to_have_value(date.today().isoformat())
+    expect(actions.get_by_label("发布日期")).to_have_value(local_today().isoformat())
     screenshot(page, "12-document-view-publish-form")
 
     # A link without http(s):// is refused in place, with one clear message, the input kept.
@@ -154,15 +168,16 @@ def test_proactive_document_is_approved_and_published(open_session):
     page.goto(doc_url)
     page.get_by_role("link", name=re.compile("查看流转记录")).click()
     events = page.locator("#events tbody tr")
-    expect(events).to_have_count(6)
+    expect(events).to_have_count(8)
     expected = [("张明（拟稿人）", "起草"), ("张明（拟稿人）", "提交"), ("刘芳（办公室）", "审核通过"),
                 ("王强（分管领导）", "分管领导审签同意"), ("陈建国（主要负责人）", "主要负责人签发"),
+                ("刘芳（办公室）", "登记编目信息"), ("刘芳（办公室）", "保密审查通过"),
                 ("刘芳（办公室）", "登记发布")]
     for i, (who, what) in enumerate(expected):
         expect(events.nth(i).locator("td").nth(1)).to_have_text(who)
         expect(events.nth(i).locator("td").nth(2)).to_have_text(what)
     expect(events.nth(3)).to_contain_text("同意，拟主动公开。")
-    expect(events.nth(5)).to_contain_text("发布于门户网站政府信息公开专栏")
+    expect(events.nth(7)).to_contain_text("发布于门户网站政府信息公开专栏")
     screenshot(page, "13-history")
 
     # The drafter finds it under 已办结, published.

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 02a24239877a
+Revision ID: 2445d281d38f
 Revises: 
-Create Date: 2026-11-23 15:30:07.861466
+Create Date: 2026-11-23 16:20:51.664533
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '02a24239877a'
+revision = '2445d281d38f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -23,6 +23,14 @@ def upgrade():
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_division')),
     sa.UniqueConstraint('name', name=op.f('uq_division_name'))
+    )
+    op.create_table('serial_counter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_code', sa.String(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_serial_counter')),
+    sa.UniqueConstraint('org_code', 'year', name='serial_counter_org_year')
     )
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -83,19 +91,38 @@ def upgrade():
     sa.Column('published_on', sa.Date(), nullable=True),
     sa.Column('published_channel', sa.String(length=20), nullable=True),
     sa.Column('published_url', sa.String(length=500), nullable=True),
+    sa.Column('office_clock_from', sa.Date(), nullable=True),
+    sa.Column('publish_clock_from', sa.Date(), nullable=True),
+    sa.Column('post_hoc_from', sa.Date(), nullable=True),
+    sa.Column('post_hoc_done_at', sa.DateTime(), nullable=True),
+    sa.Column('is_decision', sa.Boolean(), nullable=False),
+    sa.Column('decision_date', sa.Date(), nullable=True),
     sa.Column('lock_version', sa.Integer(), nullable=False),
     sa.CheckConstraint("disclosure IS NULL OR disclosure IN ('proactive', 'on_request', 'redacted', 'withheld')", name=op.f('ck_document_disclosure')),
     sa.CheckConstraint("legal_basis IS NULL OR legal_basis IN ('art14_secret', 'art14_prohibited', 'art14_security', 'art15_third_party', 'art16_internal', 'art16_process', 'art16_enforcement', 'art37_separable', 'not_proactive_scope')", name=op.f('ck_document_legal_basis')),
-    sa.CheckConstraint("state IN ('draft', 'office_check', 'division_review', 'principal_review', 'returned', 'publish_queue', 'published', 'archived')", name=op.f('ck_document_state')),
+    sa.CheckConstraint("state IN ('draft', 'office_check', 'division_review', 'principal_review', 'returned', 'publish_queue', 'published', 'archived', 'review_pending', 'review_division', 'review_principal')", name=op.f('ck_document_state')),
     sa.ForeignKeyConstraint(['division_id'], ['division.id'], name=op.f('fk_document_division_id_division')),
     sa.ForeignKeyConstraint(['drafter_id'], ['user.id'], name=op.f('fk_document_drafter_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document'))
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_document_division_id'), ['division_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_drafter_id'), ['drafter_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_state'), ['state'], unique=False)
+        batch_op.create_index('ix_document_division_state', ['division_id', 'state', 'drafter_id'], unique=False)
+    # Ordered indexes for the work lists (autogenerate cannot see expression indexes).
+    op.create_index('ix_document_state_order', 'document',
+                    ['state', sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
+    op.create_index('ix_document_order', 'document',
+                    [sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
+    op.create_index('ix_document_drafter_order', 'document',
+                    ['drafter_id', sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
 
+    op.create_table('setting',
+    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('value', sa.String(length=500), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_setting_updated_by_id_user')),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_setting'))
+    )
     op.create_table('calendar_day',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('calendar_year_id', sa.Integer(), nullable=False),
@@ -110,6 +137,40 @@ def upgrade():
     with op.batch_alter_table('calendar_day', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calendar_day_calendar_year_id'), ['calendar_year_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_calendar_day_date'), ['date'], unique=False)
+
+    op.create_table('catalogue_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('org_code', sa.String(length=40), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('serial', sa.Integer(), nullable=False),
+    sa.Column('category_code', sa.String(length=20), nullable=False),
+    sa.Column('category_name', sa.String(length=60), nullable=False),
+    sa.Column('index_no', sa.String(length=80), nullable=False),
+    sa.Column('issuer', sa.String(length=100), nullable=False),
+    sa.Column('formed_on', sa.Date(), nullable=False),
+    sa.Column('published_body_html', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_catalogue_entry_document_id_document')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_entry')),
+    sa.UniqueConstraint('document_id', name=op.f('uq_catalogue_entry_document_id')),
+    sa.UniqueConstraint('index_no', name=op.f('uq_catalogue_entry_index_no')),
+    sa.UniqueConstraint('org_code', 'year', 'serial', name='catalogue_serial')
+    )
+    op.create_table('confidentiality_check',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('version_no', sa.Integer(), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('remark', sa.Text(), nullable=False),
+    sa.Column('checked_by_id', sa.Integer(), nullable=False),
+    sa.Column('checked_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['checked_by_id'], ['user.id'], name=op.f('fk_confidentiality_check_checked_by_id_user')),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_confidentiality_check_document_id_document')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_confidentiality_check'))
+    )
+    with op.batch_alter_table('confidentiality_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_confidentiality_check_document_id'), ['document_id'], unique=False)
 
     op.create_table('document_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -150,11 +211,34 @@ def upgrade():
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_document_id'), ['document_id'], unique=False)
 
+    op.create_table('pii_resolution',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('version_no', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.String(length=40), nullable=False),
+    sa.Column('decision', sa.String(length=10), nullable=False),
+    sa.Column('remark', sa.Text(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("decision IN ('redact', 'lawful')", name=op.f('ck_pii_resolution_pii_decision')),
+    sa.CheckConstraint("kind IN ('id_card', 'mobile', 'bank_card')", name=op.f('ck_pii_resolution_pii_kind')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_pii_resolution_decided_by_id_user')),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_pii_resolution_document_id_document')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pii_resolution'))
+    )
+    with op.batch_alter_table('pii_resolution', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pii_resolution_document_id'), ['document_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('pii_resolution', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pii_resolution_document_id'))
+
+    op.drop_table('pii_resolution')
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_event_document_id'))
 
@@ -163,15 +247,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_document_version_document_id'))
 
     op.drop_table('document_version')
+    with op.batch_alter_table('confidentiality_check', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_confidentiality_check_document_id'))
+
+    op.drop_table('confidentiality_check')
+    op.drop_table('catalogue_entry')
     with op.batch_alter_table('calendar_day', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_day_date'))
         batch_op.drop_index(batch_op.f('ix_calendar_day_calendar_year_id'))
 
     op.drop_table('calendar_day')
+    op.drop_table('setting')
     with op.batch_alter_table('document', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_document_state'))
-        batch_op.drop_index(batch_op.f('ix_document_drafter_id'))
-        batch_op.drop_index(batch_op.f('ix_document_division_id'))
+        batch_op.drop_index('ix_document_division_state')
+    op.drop_index('ix_document_drafter_order', table_name='document')
+    op.drop_index('ix_document_order', table_name='document')
+    op.drop_index('ix_document_state_order', table_name='document')
 
     op.drop_table('document')
     op.drop_table('division_leader')
@@ -180,5 +271,6 @@ def downgrade():
 
     op.drop_table('calendar_year')
     op.drop_table('user')
+    op.drop_table('serial_counter')
     op.drop_table('division')
     # ### end Alembic commands ###
