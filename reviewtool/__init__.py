@@ -33,8 +33,8 @@ def create_app(config=None):
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from .views import admin, auth, documents, office, public, publishing, review
-    for module in (auth, documents, review, office, publishing, admin, public):
+    from .views import admin, auth, documents, office, public, publishing, redactions, review
+    for module in (auth, documents, review, office, publishing, admin, public, redactions):
         app.register_blueprint(module.bp)
 
     from . import cli, template_helpers

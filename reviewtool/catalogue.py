@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from . import pii
+from . import pii, redaction
 from .extensions import db
 from .labels import (ANNOTATION_PROACTIVE, DEFAULT_CATEGORIES, VALID, Action, Channel, Disclosure,
                      PiiDecision, PiiKind, Role, State)
@@ -164,10 +164,13 @@ def publish_problems(doc):
 
 
 def published_body(doc):
-    """The body as it is published: every hit the office chose to redact replaced by ■■■."""
+    """The body as it is published: every hit the office chose to redact replaced by ■■■; for a
+    删减后公开 document, made from its redacted copy — the original text is never published."""
     cut = [f.value for f in findings(doc)
            if f.resolution is not None and f.resolution.decision == PiiDecision.REDACT.value]
-    return pii.redact(doc.body_html, cut)
+    body = (redaction.redacted_html(doc) if doc.disclosure == Disclosure.REDACTED.value
+            else doc.body_html)
+    return pii.redact(body, cut)
 
 
 def after_transition(doc, action, user, from_state, to_state, comment):

@@ -42,7 +42,10 @@ def _start(doc, clock):
     if clock == Clock.DECISION:
         return (doc.decision_date if doc.is_decision and doc.state != State.PUBLISHED.value
                 else None)
-    return None             # interpretation material: not tracked yet
+    if clock == Clock.INTERPRETATION:
+        return (doc.published_on if doc.interpretation_html and doc.published_on
+                and doc.interpretation_published_on is None else None)
+    return None
 
 
 def start_column(clock):
@@ -58,10 +61,13 @@ def start_column(clock):
     if clock == Clock.DECISION:
         return Document.decision_date, and_(Document.is_decision.is_(True),
                                             Document.state != State.PUBLISHED.value)
+    if clock == Clock.INTERPRETATION:
+        return Document.published_on, and_(Document.interpretation_html != "",
+                                           Document.interpretation_published_on.is_(None))
     return Document.office_clock_from, false()
 
 
-TRACKED = (Clock.SEND_TO_OFFICE, Clock.PUBLISH, Clock.POST_HOC_REVIEW, Clock.DECISION)
+TRACKED = tuple(Clock)
 
 
 def owed_by(doc, clock):

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from .extensions import db
 from .labels import Action, Channel, Disclosure, LegalBasis, Role, State
-from .models import Division, Document, DocumentVersion, Event, User, local_today
+from .models import (Division, Document, DocumentVersion, Event, RedactionSpan, User,
+                     local_today)
 from .sanitize import clean_body
+from .redaction import add_span
 from .workflow import create_document, perform, record
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
@@ -89,7 +91,7 @@ PATH = [  # the actions that take a submitted document to each state, and who ta
 
 def seed(reset=False):
     if reset:
-        for model in (Event, DocumentVersion, Document):
+        for model in (Event, DocumentVersion, RedactionSpan, Document):
             db.session.query(model).delete()
         db.session.execute(User.__table__.delete().where(User.username.in_([u[0] for u in USERS])))
         db.session.commit()
@@ -114,6 +116,8 @@ def seed(reset=False):
                               disclosure=disclosure.value if disclosure else None,
                               legal_basis=basis.value if basis else None, reason_text=reason,
                               channels=",".join(c.value for c in channels))
+        if disclosure == Disclosure.REDACTED:           # 删减标注: the part to remove, with its basis
+            add_span(doc, author, "根据新修订的《中华人民共和国政府信息公开条例》规定", LegalBasis.THIRD_PARTY)
         if end != State.DRAFT:
             _walk(doc, end, users)
     _seed_deadlines(users)

@@ -74,6 +74,7 @@ class DocumentForm(DisclosureForm):
     is_urgent = BooleanField("紧急公文（报送时限较紧，可先行报送，3个工作日内补齐公开属性审查）")
     is_decision = BooleanField("行政许可、行政处罚决定（7个工作日内公开）")
     decision_date = DateField("决定日期", validators=[Optional()], format="%Y-%m-%d")
+    interpretation_html = TextAreaField("政策解读材料", description="与公文同步起草、同步审签；公文发布后3个工作日内发布")
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -91,6 +92,7 @@ class DocumentForm(DisclosureForm):
             is_urgent=bool(self.is_urgent.data),
             is_decision=bool(self.is_decision.data),
             decision_date=self.decision_date.data if self.is_decision.data else None,
+            interpretation_html=clean_body(self.interpretation_html.data),
         )
 
 

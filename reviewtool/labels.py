@@ -139,6 +139,7 @@ class Action(Labelled):
     SEND_BACK = "send_back", "退回拟稿人"
     MARK_PUBLISHED = "mark_published", "登记发布"
     SUBMIT_REVIEW = "submit_review", "报送公开属性审查"
+    MARK_INTERPRETATION_PUBLISHED = "mark_interpretation_published", "登记解读材料发布"
     # Before publishing (先审查后发布): the office's checks and catalogue entry.
     CONFIDENTIALITY_PASS = "confidentiality_pass", "保密审查通过"
     CONFIDENTIALITY_FAIL = "confidentiality_fail", "保密审查未通过（退回拟稿人）"

@@ -152,6 +152,10 @@ class Document(Tagged, db.Model):
     post_hoc_from = db.Column(db.Date)              # urgent document submitted with review pending
     post_hoc_done_at = db.Column(db.DateTime)       # its disclosure review signed off
     is_decision = db.Column(db.Boolean, nullable=False, default=False)  # 行政许可、处罚决定
+    # Policy interpretation material (解读材料), drafted and signed off with the document (三同步).
+    interpretation_html = db.Column(db.Text, nullable=False, default="")
+    interpretation_published_on = db.Column(db.Date)
+    interpretation_url = db.Column(db.String(500))
     decision_date = db.Column(db.Date)
     # Optimistic lock: an UPDATE that finds another writer got there first fails.
     lock_version = db.Column(db.Integer, nullable=False, default=1)
@@ -214,6 +218,7 @@ class DocumentVersion(Tagged, db.Model):
     disclosure = db.Column(db.String(20))
     legal_basis = db.Column(db.String(40))
     reason_text = db.Column(db.Text, nullable=False)
+    interpretation_html = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
 
@@ -221,7 +226,7 @@ class DocumentVersion(Tagged, db.Model):
     created_by = db.relationship("User")
 
     FIELDS = ("title", "doc_number", "body_html", "is_urgent", "channels", "disclosure",
-              "legal_basis", "reason_text")
+              "legal_basis", "reason_text", "interpretation_html")
 
     @classmethod
     def snapshot(cls, document, number, user):
@@ -420,3 +425,30 @@ class CatalogueEntry(db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     document = db.relationship("Document", backref=db.backref("catalogue", uselist=False))
+
+
+# --- 删减后公开: the spans of the body the drafter marks for removal -------------------------
+class RedactionSpan(db.Model):
+    """One piece of a redacted (删减后公开) document's body to be removed from the published copy,
+    with its legal basis.  Never deleted: withdrawing a span sets ``withdrawn_at``."""
+    __table_args__ = (CheckConstraint(_in("basis", LegalBasis), name="basis"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    document_id = db.Column(db.ForeignKey("document.id"), nullable=False, index=True)
+    text = db.Column(db.Text, nullable=False)
+    basis = db.Column(db.String(40), nullable=False)
+    created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    withdrawn_at = db.Column(db.DateTime)
+
+    document = db.relationship("Document", backref=db.backref(
+        "redaction_spans", order_by="RedactionSpan.id"))
+    created_by = db.relationship("User")
+
+    @property
+    def basis_enum(self):
+        return LegalBasis.get(self.basis)
+
+    @property
+    def active(self):
+        return self.withdrawn_at is None

@@ -21,6 +21,7 @@ ACTION_ENDPOINTS = {
     Action.PRINCIPAL_SIGN_OFF: ("review.decide", {"action": Action.PRINCIPAL_SIGN_OFF.value}),
     Action.SEND_BACK: ("review.decide", {"action": Action.SEND_BACK.value}),
     Action.MARK_PUBLISHED: ("publishing.mark_published", {}),
+    Action.MARK_INTERPRETATION_PUBLISHED: ("publishing.mark_interpretation_published", {}),
     Action.CONFIDENTIALITY_PASS: ("publishing.confidentiality", {"result": "pass"}),
     Action.CONFIDENTIALITY_FAIL: ("publishing.confidentiality", {"result": "fail"}),
 }

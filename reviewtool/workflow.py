@@ -20,7 +20,7 @@ from .extensions import db
 from .labels import (BOILERPLATE_REASONS, MIN_REASON_CHARS, Action, Channel, Disclosure,
                      LegalBasis, Role, State)
 from .models import DocumentVersion, Event, local_today, utcnow
-from . import catalogue
+from . import catalogue, redaction
 
 
 # --- errors: each carries a Chinese message and the HTTP status a view should answer with ----
@@ -97,6 +97,7 @@ def disclosure_problems(doc):
         elif is_boilerplate(doc.reason_text):
             problems["reason_text"] = (f"理由过于笼统，请结合公文内容具体说明"
                                        f"（不少于{MIN_REASON_CHARS}个字）。")
+    problems.update(redaction.problems(doc))         # 删减后公开: at least one span, all still found
     return problems
 
 
@@ -137,6 +138,18 @@ def sign_off_problems(doc):
                                                                     State.PRINCIPAL_REVIEW)
     if problems and not urgent_first_pass:
         return {"_": "公开属性审查未完成，不能签发：" + "".join(problems.values())}
+    return {}
+
+
+def office_or_drafter(doc, user):
+    return is_office(doc, user) or is_drafter_of(doc, user)
+
+
+def interpretation_problems(doc):
+    if not (doc.interpretation_html or "").strip():
+        return {"_": "该公文没有解读材料。"}
+    if doc.interpretation_published_on:
+        return {"_": f"解读材料已于{doc.interpretation_published_on}登记发布。"}
     return {}
 
 
@@ -183,6 +196,9 @@ TRANSITIONS = [
                is_principal, "主要负责人", needs_comment=True),
     Transition(Action.MARK_PUBLISHED, frozenset({State.PUBLISH_QUEUE}), State.PUBLISHED,
                is_office, "办公室", check=catalogue.publish_problems),
+    # 三同步: interpretation material, signed off with its document, is published after it.
+    Transition(Action.MARK_INTERPRETATION_PUBLISHED, frozenset({State.PUBLISHED}), State.PUBLISHED,
+               office_or_drafter, "办公室或拟稿人", check=interpretation_problems),
     # 保密审查 before publishing: passed, the document stays queued; failed, back to the drafter.
     Transition(Action.CONFIDENTIALITY_PASS, frozenset({State.PUBLISH_QUEUE}), State.PUBLISH_QUEUE,
                is_office, "办公室"),
@@ -251,7 +267,8 @@ def can_edit(doc, user):
 
 
 # What the drafter may change in each editable state: a signed-off urgent document only its review.
-CONTENT_FIELDS = ("title", "doc_number", "body_html", "is_urgent", "is_decision", "decision_date")
+CONTENT_FIELDS = ("title", "doc_number", "body_html", "is_urgent", "is_decision", "decision_date",
+                  "interpretation_html")
 DISCLOSURE_FIELDS = ("channels", "disclosure", "legal_basis", "reason_text")
 EDITABLE = {
     State.DRAFT: CONTENT_FIELDS + DISCLOSURE_FIELDS,
@@ -304,6 +321,11 @@ def perform(doc, action, user, comment="", **data):
         db.session.add(DocumentVersion.snapshot(doc, doc.version_no, user))
     elif action == Action.PRINCIPAL_SIGN_OFF:
         doc.approved_at = utcnow()
+    elif action == Action.MARK_INTERPRETATION_PUBLISHED:
+        doc.interpretation_published_on = data["published_on"]
+        doc.interpretation_url = data.get("url") or None
+        detail = f"解读材料 {data['published_on']:%Y-%m-%d} 发布于{Channel(data['channel']).label}"
+        comment = f"{detail}；{comment}" if comment else detail
     elif action == Action.MARK_PUBLISHED:
         doc.published_on = data["published_on"]
         doc.published_channel = Channel(data["channel"]).value

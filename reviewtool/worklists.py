@@ -10,7 +10,7 @@ from .labels import Role, State
 from .models import Document, division_leaders
 
 # A queue page shows at most this many rows; the office's filtered list pages through all.
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 100
 
 IN_FLIGHT = (State.OFFICE_CHECK, State.DIVISION_REVIEW, State.PRINCIPAL_REVIEW,
              State.REVIEW_DIVISION, State.REVIEW_PRINCIPAL)

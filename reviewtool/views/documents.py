@@ -63,6 +63,7 @@ def edit(doc_id):
         form.channels.data = [c.value for c in doc.channel_list]
         if form_class is DocumentForm:
             form.body_html.data = editable_body(doc.body_html)
+            form.interpretation_html.data = editable_body(doc.interpretation_html)
     if request.method == "POST" and form.validate():
         save_draft(doc, current_user, **form.document_fields(clean_text, clean_body))
         db.session.commit()

@@ -4,13 +4,15 @@ import io
 
 from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
-from flask_login import current_user
+from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..catalogue import entry_dict, resolve_pii, update_catalogue
 from ..extensions import db
 from ..forms import PublishForm
-from ..labels import Action, Role
+from ..labels import Action, Clock, Role
+from ..deadlines import next_clock, running_filter
 from ..models import Document
 from ..sanitize import clean_text
 from ..worklists import QUEUE_LIMIT, documents_in, worklist
@@ -26,19 +28,39 @@ def queue():
     return render("publishing/queue.html", docs=documents_in(worklist(Role.OFFICE, "queue"), current_user,
                                                         limit=QUEUE_LIMIT,
                                                         options=[selectinload(Document.catalogue)]),
-                  published=documents_in(worklist(Role.OFFICE, "published"), current_user, limit=50))
+                  published=documents_in(worklist(Role.OFFICE, "published"), current_user, limit=50),
+                  interpretations=interpretations_due())
+
+
+def interpretations_due():
+    """Published documents whose interpretation material still waits: queued with them (三同步)."""
+    docs = db.session.scalars(select(Document).where(running_filter(Clock.INTERPRETATION))
+                              .order_by(Document.published_on, Document.id).limit(QUEUE_LIMIT)).all()
+    return [(doc, next_clock(doc)) for doc in docs]
 
 
 @bp.post("/<int:doc_id>/publish")
 @role_required(Role.OFFICE)
 def mark_published(doc_id):
+    return _register_publication(doc_id, Action.MARK_PUBLISHED, "publish_form")
+
+
+@bp.post("/<int:doc_id>/interpretation")
+@login_required
+def mark_interpretation_published(doc_id):
+    """三同步: register the publication of a published document's interpretation material."""
+    return _register_publication(doc_id, Action.MARK_INTERPRETATION_PUBLISHED, "interpretation_form")
+
+
+def _register_publication(doc_id, action, form_name):
+    """Date, channel and link of a publication; errors in place in the action panel."""
     form = PublishForm()
     if not form.validate():
         doc = get_document_or_404(doc_id)
         template = "documents/_actions.html" if wants_fragment() else "documents/view.html"
-        return render_template(template, doc=doc, publish_form=form,
-                               error="请更正发布登记中的错误。"), 422
-    return act(doc_id, Action.MARK_PUBLISHED, clean_text(form.comment.data),
+        return render_template(template, doc=doc, error="请更正发布登记中的错误。",
+                               **{form_name: form}), 422
+    return act(doc_id, action, clean_text(form.comment.data),
                published_on=form.published_on.data, channel=form.channel.data,
                url=form.url.data.strip() if form.url.data else None)
 

@@ -1,0 +1,69 @@
+"""删减标注: the drafter marks the spans of a redacted document's body to remove, each with its basis."""
+from flask import abort, flash, redirect, url_for, Blueprint
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+
+from .. import redaction
+from ..extensions import db
+from ..workflow import Invalid, WorkflowError
+from .common import get_document_or_404, render
+
+bp = Blueprint("redactions", __name__, url_prefix="/documents")
+
+
+class RedactionSpanForm(FlaskForm):
+    text = TextAreaField("要删除的原文", description="从正文中原样复制要删除的文字（可多次添加）")
+    basis = SelectField("删减依据", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.basis.choices = [("", "请选择删减依据")] + [(b.value, b.full_label)
+                                                      for b in redaction.bases()]
+
+
+def _page(doc, form, status=200, error=None):
+    return render("redactions/edit.html", status=status, doc=doc, form=form, error=error,
+                  redaction=redaction)
+
+
+@bp.route("/<int:doc_id>/redactions", methods=["GET", "POST"])
+@login_required
+def edit(doc_id):
+    doc = get_document_or_404(doc_id)
+    if not redaction.can_mark(doc, current_user):
+        abort(403)
+    form = RedactionSpanForm()
+    if form.is_submitted():
+        if not form.validate():                               # the CSRF token
+            return _page(doc, form, 400, "表单已失效，请刷新页面后重试。")
+        try:
+            redaction.add_span(doc, current_user, form.text.data, form.basis.data)
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            for name, message in error.problems.items():
+                getattr(form, name).errors = [message]
+            return _page(doc, form, 422, "未能添加删减标注，请按提示更正。")
+        except WorkflowError as error:
+            db.session.rollback()
+            return _page(doc, form, error.status, error.message)
+        flash("已添加删减标注。", "success")
+        return redirect(url_for("redactions.edit", doc_id=doc.id))
+    return _page(doc, form)
+
+
+@bp.post("/<int:doc_id>/redactions/<int:span_id>/withdraw")
+@login_required
+def withdraw(doc_id, span_id):
+    doc = get_document_or_404(doc_id)
+    redaction.withdraw_span(doc, current_user, span_id)
+    db.session.commit()
+    flash("已撤销该删减标注。", "success")
+    return redirect(url_for("redactions.edit", doc_id=doc.id))
+
+
+@bp.app_context_processor
+def inject():
+    """The redacted copy, for the document view's side-by-side section."""
+    return {"redacted_html": redaction.redacted_html}
