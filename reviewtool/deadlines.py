@@ -62,7 +62,8 @@ def start_column(clock):
         return Document.decision_date, and_(Document.is_decision.is_(True),
                                             Document.state != State.PUBLISHED.value)
     if clock == Clock.INTERPRETATION:
-        return Document.published_on, and_(Document.interpretation_html != "",
+        return Document.published_on, and_(Document.state == State.PUBLISHED.value,
+                                           Document.interpretation_html != "",
                                            Document.interpretation_published_on.is_(None))
     return Document.office_clock_from, false()
 

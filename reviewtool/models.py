@@ -122,6 +122,10 @@ class Document(Tagged, db.Model):
               text("id DESC")),
         Index("ix_document_order", text("is_urgent DESC"), text("updated_at DESC"), text("id DESC")),
         Index("ix_document_division_state", "division_id", "state", "drafter_id"),
+        # The few published documents whose interpretation material is still owed (三同步).
+        Index("ix_document_interpretation_due", "published_on",
+              postgresql_where=text("interpretation_published_on IS NULL AND interpretation_html <> ''"),
+              sqlite_where=text("interpretation_published_on IS NULL AND interpretation_html <> ''")),
         Index("ix_document_drafter_order", "drafter_id", text("is_urgent DESC"),
               text("updated_at DESC"), text("id DESC")),
     )

@@ -74,9 +74,11 @@ def _filtered(stmt, worklist, user):
     return stmt
 
 
-def documents_in(worklist, user, limit=None, offset=0, options=()):
+def documents_in(worklist, user, limit=None, offset=0, options=(), with_body=False):
+    """The list's documents, newest first, urgent on top; bodies left out unless asked for."""
+    body = () if with_body else (defer(Document.body_html),)
     stmt = (select(Document).options(joinedload(Document.division), joinedload(Document.drafter),
-                                     defer(Document.body_html), *options)
+                                     *body, *options)
             .order_by(Document.is_urgent.desc(), Document.updated_at.desc(), Document.id.desc()))
     stmt = _filtered(stmt, worklist, user)
     if limit:

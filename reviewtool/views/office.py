@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..forms import BulkReturnForm
@@ -28,7 +28,9 @@ def queue():
 
 def _queue_page(bulk_form, **extra):
     """The check queue, each document with what (if anything) obliges the office to return it."""
-    docs = documents_in(worklist(Role.OFFICE, "check"), current_user, limit=QUEUE_LIMIT)
+    # The tagging rule reads redacted documents' bodies and spans: load them with the list.
+    docs = documents_in(worklist(Role.OFFICE, "check"), current_user, limit=QUEUE_LIMIT,
+                        with_body=True, options=[selectinload(Document.redaction_spans)])
     flagged = {doc.id: disclosure_problems(doc) for doc in docs}
     clocks = clocks_by_document(docs, Role.OFFICE)
     return render("office/queue.html", "office/_queue.html", docs=sort_by_due(docs, clocks),

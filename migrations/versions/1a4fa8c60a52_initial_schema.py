@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bc3a47567770
+Revision ID: 1a4fa8c60a52
 Revises: 
-Create Date: 2026-11-23 16:32:20.127422
+Create Date: 2026-11-23 16:43:57.658637
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'bc3a47567770'
+revision = '1a4fa8c60a52'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -117,6 +117,7 @@ def upgrade():
                     [sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
     op.create_index('ix_document_drafter_order', 'document',
                     ['drafter_id', sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
+        batch_op.create_index('ix_document_interpretation_due', ['published_on'], unique=False, postgresql_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"), sqlite_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"))
 
     op.create_table('setting',
     sa.Column('key', sa.String(length=60), nullable=False),
@@ -283,6 +284,7 @@ def downgrade():
     op.drop_table('calendar_day')
     op.drop_table('setting')
     with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index('ix_document_interpretation_due', postgresql_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"), sqlite_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"))
         batch_op.drop_index('ix_document_division_state')
     op.drop_index('ix_document_drafter_order', table_name='document')
     op.drop_index('ix_document_order', table_name='document')
