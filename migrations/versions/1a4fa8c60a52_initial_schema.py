@@ -110,6 +110,7 @@ def upgrade():
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_index('ix_document_division_state', ['division_id', 'state', 'drafter_id'], unique=False)
+        batch_op.create_index('ix_document_interpretation_due', ['published_on'], unique=False, postgresql_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"), sqlite_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"))
     # Ordered indexes for the work lists (autogenerate cannot see expression indexes).
     op.create_index('ix_document_state_order', 'document',
                     ['state', sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
@@ -117,7 +118,6 @@ def upgrade():
                     [sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
     op.create_index('ix_document_drafter_order', 'document',
                     ['drafter_id', sa.text('is_urgent DESC'), sa.text('updated_at DESC'), sa.text('id DESC')])
-        batch_op.create_index('ix_document_interpretation_due', ['published_on'], unique=False, postgresql_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"), sqlite_where=sa.text("interpretation_published_on IS NULL AND interpretation_html <> ''"))
 
     op.create_table('setting',
     sa.Column('key', sa.String(length=60), nullable=False),
