@@ -7,7 +7,7 @@ so an entered or changed holiday recomputes every running deadline at once.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false
 
 from .labels import Clock, Disclosure, Role, State
 from .models import Document, local_today
@@ -133,6 +133,3 @@ def running_filter(clock):
     column, running = start_column(clock)
     return and_(running, column.isnot(None))
 
-
-def any_overdue_filter(today=None):
-    return or_(*(overdue_filter(c, today) for c in TRACKED))

@@ -96,10 +96,6 @@ class DocumentForm(DisclosureForm):
         )
 
 
-class CommentForm(FlaskForm):
-    comment = TextAreaField("意见", validators=[too_long(2000)])
-
-
 class BulkReturnForm(FlaskForm):
     comment = TextAreaField("附言", validators=[too_long(500)])
 

@@ -5,7 +5,7 @@ from flask import url_for
 from flask_login import current_user
 
 from . import catalogue
-from .forms import CommentForm, PublishForm
+from .forms import PublishForm
 from .models import local_today, to_local
 from .labels import Clock, Action, Channel, Disclosure, LegalBasis, Role, State
 from .workflow import can_edit
@@ -55,7 +55,7 @@ def register(app):
         return dict(QUEUE_LIMIT=QUEUE_LIMIT, can_edit=can_edit, Clock=Clock, Action=Action, Channel=Channel, Disclosure=Disclosure, LegalBasis=LegalBasis,
                     Role=Role, State=State, action_url=action_url, BACKWARD_ACTIONS=BACKWARD_ACTIONS,
                     nav_worklists=nav, bureau_name=app.config["BUREAU_NAME"],
-                    CommentForm=CommentForm, PublishForm=PublishForm, today=local_today,
+                    PublishForm=PublishForm, today=local_today,
                     paper_body=paper_body, prepublish=catalogue)
 
     @app.template_filter("cn_date")

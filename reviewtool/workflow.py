@@ -218,18 +218,6 @@ TRANSITIONS = [
                is_principal, "主要负责人", needs_comment=True),
 ]
 
-# Where a document sits waiting for whom: the work lists are built from this.
-WAITING_FOR = {
-    State.OFFICE_CHECK: Role.OFFICE,
-    State.DIVISION_REVIEW: Role.DIVISION_HEAD,
-    State.PRINCIPAL_REVIEW: Role.PRINCIPAL,
-    State.PUBLISH_QUEUE: Role.OFFICE,
-    State.RETURNED: Role.DRAFTER,
-    State.DRAFT: Role.DRAFTER,
-    State.REVIEW_PENDING: Role.DRAFTER,
-    State.REVIEW_DIVISION: Role.DIVISION_HEAD,
-    State.REVIEW_PRINCIPAL: Role.PRINCIPAL,
-}
 
 
 def transition_for(doc, action):

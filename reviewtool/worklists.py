@@ -1,5 +1,5 @@
-"""Work lists: which documents wait for this user, and how many.  Built from the workflow's
-WAITING_FOR table and the same who-rules, expressed as SQL filters so lists stay fast."""
+"""Work lists: which documents wait for this user, and how many.  The workflow's who-rules
+(the drafter's own documents, the divisions a head leads) expressed as SQL filters so lists stay fast."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
