@@ -1,26 +1,31 @@
 """reviewtool: disclosure review of outgoing official documents (公文公开属性审查)."""
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, url_for
+import config as app_config
+from flask import Flask, redirect, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import configure_mappers
 
+from . import cli, template_helpers
+from .errors import WorkflowError
 from .extensions import csrf, db, htmx, login_manager, migrate
+from .views import admin, auth, documents, office, public, publishing, redactions, review
+from .views.common import render_error, wrap_writes
 
 ROOT = Path(__file__).resolve().parent.parent
+BLUEPRINTS = (auth, documents, review, office, publishing, admin, public, redactions)
 
 
 def create_app(config=None):
     """Build the app.  ``config`` is a name (development/testing/production), a class or a dict."""
-    from config import CONFIGS
-
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     overrides = {}
     if isinstance(config, dict):
         overrides = config
         config = overrides.get("CONFIG", "testing")
-    cls = CONFIGS[config or "development"] if not isinstance(config, type) else config
+    cls = app_config.CONFIGS[config or "development"] if not isinstance(config, type) else config
     if hasattr(cls, "check"):
         cls.check()
     app.config.from_object(cls)
@@ -33,11 +38,8 @@ def create_app(config=None):
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from .views import admin, auth, documents, office, public, publishing, redactions, review
-    for module in (auth, documents, review, office, publishing, admin, public, redactions):
+    for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
-
-    from . import cli, template_helpers
     cli.register(app)
     template_helpers.register(app)
     _register_error_handlers(app)
@@ -48,13 +50,14 @@ def create_app(config=None):
             return redirect(url_for("auth.login"))
         return redirect(url_for("documents.home"))
 
+    wrap_writes(app)
+    # Every relationship is declared on both sides; configure them now, not on the first query
+    # that happens to touch one (a fresh worker's first request may be an anonymous public page).
+    configure_mappers()
     return app
 
 
 def _register_error_handlers(app):
-    from .views.common import render_error
-    from .workflow import WorkflowError
-
     @app.errorhandler(WorkflowError)
     def workflow_error(error):
         return render_error(error.message, error.status)

@@ -7,9 +7,13 @@ import click
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from .calendar import entry as calendar_entry
+from .demo import seed
 from .extensions import db
 from .labels import DayKind, Role
 from .models import Division, User
+from .errors import Invalid
+from .operations import save_calendar_year, save_user
 
 
 def register(app):
@@ -32,13 +36,16 @@ def register(app):
             raise click.ClickException(f"用户名 {username} 已存在。")
         if role == Role.DRAFTER.value and not division:
             raise click.ClickException("拟稿人须用 --division 指定所在科室。")
-        user = User(username=username, name=name, role=role)
-        user.set_password(password)
-        if division:
-            user.division = get_or_create_division(division)
-        if role == Role.DIVISION_HEAD.value:
-            user.led_divisions = [get_or_create_division(d) for d in leads]
-        db.session.add(user)
+        home = get_or_create_division(division) if division else None
+        led = [get_or_create_division(d) for d in leads]
+        db.session.flush()
+        try:
+            save_user(None, User(active=True), username=username, name=name, role=role,
+                      division_id=home.id if home else None,
+                      led_division_ids=[d.id for d in led], password=password)
+        except Invalid as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"已创建用户 {username}（{Role(role).label}）。")
 
@@ -46,7 +53,6 @@ def register(app):
     @click.option("--reset", is_flag=True, help="先清空已有数据（仅用于演示库）")
     def seed_demo(reset):
         """Demo divisions, one user per role and documents in every state, from shared/seeds."""
-        from .demo import seed
         summary = seed(reset=reset)
         click.echo(summary)
 
@@ -77,14 +83,13 @@ def register(app):
         文件中出现的每个年份生成一个新版本，整体替换该年已录入的内容（加 --merge 则合并）；
         旧版本保留为历史。文件有任何错误时不导入任何内容，并逐条列出错误。
         """
-        from . import workdays
         user = None
         if username:
             user = db.session.scalar(select(User).filter_by(username=username))
             if user is None or not user.has_role(Role.ADMIN):
                 raise click.ClickException(f"找不到系统管理员用户 {username}。")
         located, errors = read_calendar_file(file)
-        errors += workdays.check_entries(located)
+        errors += calendar_entry.check_entries(located)
         if not located and not errors:
             errors.append("文件中没有任何日期。")
         if errors:
@@ -93,14 +98,15 @@ def register(app):
         for _, entry in located:
             by_year.setdefault(entry.date.year, []).append(entry)
         for year, entries in sorted(by_year.items()):
-            current = workdays.current_version(year)
+            current = calendar_entry.current_version(year)
             if merge:
                 dates = {e.date for e in entries}
-                entries = entries + [e for e in workdays.entries_of(current) if e.date not in dates]
+                entries = entries + [e for e in calendar_entry.entries_of(current)
+                                     if e.date not in dates]
             maintained = (not not_maintained) or bool(current and current.maintained)
-            saved = workdays.save_year(year, entries, maintained=maintained,
+            saved = save_calendar_year(user, year, entries, maintained=maintained,
                                        note=note or (current.note if current else ""),
-                                       user=user, source=f"命令行导入：{file.name}")
+                                       source=f"命令行导入：{file.name}")
             if saved is None:
                 click.echo(f"{year}年：内容没有变化，未保存新版本。")
             else:
@@ -120,7 +126,7 @@ def get_or_create_division(name):
 
 def read_calendar_file(path):
     """A CSV or JSON file of calendar days → ([(where, DayEntry)], errors); see load-holidays."""
-    from .workdays import parse_entry
+    parse_entry = calendar_entry.parse_entry
     raw = Path(path).read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:

@@ -7,13 +7,12 @@ so an entered or changed holiday recomputes every running deadline at once.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, false
+from sqlalchemy import and_
 
+from .calendar.workdays import add_working_days, unmaintained_warning, working_days_between
+from .dates import local_today
 from .labels import Clock, Disclosure, Role, State
-from .models import Document, local_today
-from .workdays import add_working_days, unmaintained_warning, working_days_between
-
-_NOT_DONE = (State.PUBLISHED.value, State.ARCHIVED.value)
+from .models import Document
 
 
 @dataclass(frozen=True)
@@ -30,42 +29,58 @@ class OpenClock:
         return self.days_left < 0
 
 
-# --- which clocks run: one rule per clock, in Python (for a document) and SQL (for lists) ------
+# --- which clocks run: one rule per clock, read in Python (a document) and as SQL (lists) ------
+@dataclass(frozen=True)
+class ClockRule:
+    """A clock runs from the date in ``start`` while the document matches every condition."""
+    start: str                               # the Document column holding the start date
+    states: frozenset = None                 # only in these states (None: any)
+    not_states: frozenset = frozenset()      # never in these states
+    disclosure: Disclosure = None            # only for this attribute
+    true: tuple = ()                         # boolean columns that must be true
+    null: tuple = ()                         # columns that must be empty (NULL)
+    nonempty: tuple = ()                     # text columns that must not be ''
+
+    def runs(self, doc):
+        return (getattr(doc, self.start) is not None
+                and (self.states is None or doc.state in self.states)
+                and doc.state not in self.not_states
+                and (self.disclosure is None or doc.disclosure == self.disclosure)
+                and all(getattr(doc, c) for c in self.true)
+                and all(getattr(doc, c) is None for c in self.null)
+                and all(getattr(doc, c) for c in self.nonempty))
+
+    def condition(self):
+        col = lambda name: getattr(Document, name)          # noqa: E731
+        parts = [col(self.start).isnot(None)]
+        if self.states is not None:
+            parts.append(Document.state.in_(list(self.states)))
+        if self.not_states:
+            parts.append(Document.state.notin_(list(self.not_states)))
+        if self.disclosure is not None:
+            parts.append(Document.disclosure == self.disclosure)
+        parts += [col(c).is_(True) for c in self.true]
+        parts += [col(c).is_(None) for c in self.null]
+        parts += [col(c) != "" for c in self.nonempty]
+        return and_(*parts)
+
+
+RULES = {
+    Clock.SEND_TO_OFFICE: ClockRule("office_clock_from", states=frozenset({State.DRAFT, State.RETURNED})),
+    Clock.PUBLISH: ClockRule("publish_clock_from", disclosure=Disclosure.PROACTIVE,
+                             not_states=frozenset({State.PUBLISHED, State.ARCHIVED})),
+    Clock.INTERPRETATION: ClockRule("published_on", states=frozenset({State.PUBLISHED}),
+                                    nonempty=("interpretation_html",),
+                                    null=("interpretation_published_on",)),
+    Clock.POST_HOC_REVIEW: ClockRule("post_hoc_from", null=("post_hoc_done_at",)),
+    Clock.DECISION: ClockRule("decision_date", true=("is_decision",),
+                              not_states=frozenset({State.PUBLISHED})),
+}
+
+
 def _start(doc, clock):
-    if clock == Clock.SEND_TO_OFFICE:
-        return doc.office_clock_from if doc.state in (State.DRAFT.value, State.RETURNED.value) else None
-    if clock == Clock.PUBLISH:
-        return (doc.publish_clock_from if doc.disclosure == Disclosure.PROACTIVE.value
-                and doc.state not in _NOT_DONE else None)
-    if clock == Clock.POST_HOC_REVIEW:
-        return doc.post_hoc_from if doc.post_hoc_done_at is None else None
-    if clock == Clock.DECISION:
-        return (doc.decision_date if doc.is_decision and doc.state != State.PUBLISHED.value
-                else None)
-    if clock == Clock.INTERPRETATION:
-        return (doc.published_on if doc.interpretation_html and doc.published_on
-                and doc.interpretation_published_on is None else None)
-    return None
-
-
-def start_column(clock):
-    """(start date column, SQL condition under which the clock runs) for list queries."""
-    if clock == Clock.SEND_TO_OFFICE:
-        return Document.office_clock_from, Document.state.in_([State.DRAFT.value,
-                                                               State.RETURNED.value])
-    if clock == Clock.PUBLISH:
-        return Document.publish_clock_from, and_(Document.disclosure == Disclosure.PROACTIVE.value,
-                                                 Document.state.notin_(_NOT_DONE))
-    if clock == Clock.POST_HOC_REVIEW:
-        return Document.post_hoc_from, Document.post_hoc_done_at.is_(None)
-    if clock == Clock.DECISION:
-        return Document.decision_date, and_(Document.is_decision.is_(True),
-                                            Document.state != State.PUBLISHED.value)
-    if clock == Clock.INTERPRETATION:
-        return Document.published_on, and_(Document.state == State.PUBLISHED.value,
-                                           Document.interpretation_html != "",
-                                           Document.interpretation_published_on.is_(None))
-    return Document.office_clock_from, false()
+    rule = RULES[clock]
+    return getattr(doc, rule.start) if rule.runs(doc) else None
 
 
 TRACKED = tuple(Clock)
@@ -73,8 +88,8 @@ TRACKED = tuple(Clock)
 
 def owed_by(doc, clock):
     if clock == Clock.POST_HOC_REVIEW:          # drafter first, then the leaders in turn
-        return {State.REVIEW_DIVISION.value: Role.DIVISION_HEAD,
-                State.REVIEW_PRINCIPAL.value: Role.PRINCIPAL}.get(doc.state, Role.DRAFTER)
+        return {State.REVIEW_DIVISION: Role.DIVISION_HEAD,
+                State.REVIEW_PRINCIPAL: Role.PRINCIPAL}.get(doc.state, Role.DRAFTER)
     return clock.owed_by
 
 
@@ -125,11 +140,10 @@ def overdue_cutoff(clock, today=None):
 
 
 def overdue_filter(clock, today=None):
-    column, running = start_column(clock)
-    return and_(running, column.isnot(None), column < overdue_cutoff(clock, today))
+    rule = RULES[clock]
+    return and_(rule.condition(), getattr(Document, rule.start) < overdue_cutoff(clock, today))
 
 
 def running_filter(clock):
-    column, running = start_column(clock)
-    return and_(running, column.isnot(None))
+    return RULES[clock].condition()
 

@@ -6,15 +6,18 @@ moved through the real workflow, so their histories are what the tool would reco
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from .audit import record
+from .dates import local_today
 from .extensions import db
 from .labels import Action, Channel, Disclosure, LegalBasis, Role, State
-from .models import (Division, Document, DocumentVersion, Event, RedactionSpan, User,
-                     local_today)
+from .models import (CalendarYear, CatalogueEntry, ConfidentialityCheck, Division, Document,
+                     DocumentVersion, Event, PiiResolution, RedactionSpan, SerialCounter, Setting,
+                     User, division_leaders)
+from .operations import add_redaction_span
 from .sanitize import clean_body
-from .redaction import add_span
-from .workflow import create_document, perform, record
+from .workflow import create_document, perform
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 DEMO_PASSWORD = "demo1234"
@@ -89,12 +92,28 @@ PATH = [  # the actions that take a submitted document to each state, and who ta
 ]
 
 
+# What --reset empties, children before parents.
+DOCUMENT_TABLES = (Event, PiiResolution, ConfidentialityCheck, CatalogueEntry, RedactionSpan,
+                   DocumentVersion, Document, SerialCounter)
+
+
+def reset_demo():
+    """Empty a demo database of its documents and the demo users (divisions and the calendar
+    stay).  Only for a demo database: nothing in a real one is ever deleted."""
+    for model in DOCUMENT_TABLES:
+        db.session.execute(model.__table__.delete())
+    demo = select(User.id).where(User.username.in_([u[0] for u in USERS])).scalar_subquery()
+    db.session.execute(division_leaders.delete().where(division_leaders.c.user_id.in_(demo)))
+    db.session.execute(update(Setting).where(Setting.updated_by_id.in_(demo)).values(updated_by_id=None))
+    db.session.execute(update(CalendarYear).where(CalendarYear.entered_by_id.in_(demo))
+                       .values(entered_by_id=None))
+    db.session.execute(User.__table__.delete().where(User.username.in_([u[0] for u in USERS])))
+    db.session.commit()
+
+
 def seed(reset=False):
     if reset:
-        for model in (Event, DocumentVersion, RedactionSpan, Document):
-            db.session.query(model).delete()
-        db.session.execute(User.__table__.delete().where(User.username.in_([u[0] for u in USERS])))
-        db.session.commit()
+        reset_demo()
     if db.session.scalar(select(User).filter_by(username="nigao")):
         return "演示数据已存在，未重复创建（如需重建请加 --reset）。"
 
@@ -103,7 +122,7 @@ def seed(reset=False):
     db.session.add_all(divisions.values())
     users = {}
     for username, name, role, division, leads in USERS:
-        user = User(username=username, name=name, role=role.value, active=True,
+        user = User(username=username, name=name, role=role, active=True,
                     division=divisions.get(division), led_divisions=[divisions[d] for d in leads])
         user.set_password(DEMO_PASSWORD)
         users[username] = user
@@ -113,22 +132,23 @@ def seed(reset=False):
     for title, drafter, disclosure, basis, reason, channels, end, number, text in DOCUMENTS:
         author = users[drafter]
         doc = create_document(author, title=title, doc_number=number, body_html=body_from(*text),
-                              disclosure=disclosure.value if disclosure else None,
-                              legal_basis=basis.value if basis else None, reason_text=reason,
+                              disclosure=disclosure, legal_basis=basis, reason_text=reason,
                               channels=",".join(c.value for c in channels))
         if disclosure == Disclosure.REDACTED:           # 删减标注: the part to remove, with its basis
-            add_span(doc, author, "根据新修订的《中华人民共和国政府信息公开条例》规定", LegalBasis.THIRD_PARTY)
+            add_redaction_span(doc, author, "根据新修订的《中华人民共和国政府信息公开条例》规定",
+                               LegalBasis.THIRD_PARTY)
         if end != State.DRAFT:
             _walk(doc, end, users)
     _seed_deadlines(users)
     for title, drafter, text in LEGACY:
         author = users[drafter]
         doc = Document(title=title, drafter=author, division_id=author.division_id,
-                       body_html=body_from(*text), state=State.OFFICE_CHECK.value, version_no=1)
+                       body_html=body_from(*text), state=State.OFFICE_CHECK, version_no=1)
         db.session.add(doc)
         db.session.flush()
         db.session.add(DocumentVersion.snapshot(doc, 1, author))
-        record(doc, author, Action.IMPORT, None, State.OFFICE_CHECK, "原系统中未标注公开属性。")
+        record(Action.IMPORT, author, document=doc, to_state=State.OFFICE_CHECK,
+               comment="原系统中未标注公开属性。")
     db.session.commit()
     return ("已创建演示数据：%d 个科室、%d 个用户、%d 件公文。所有演示账号的密码均为 %s。"
             % (len(divisions), len(users), len(DOCUMENTS) + len(LEGACY) + 3, DEMO_PASSWORD))
@@ -142,11 +162,11 @@ def _seed_deadlines(users):
     _walk(urgent, State.PUBLISH_QUEUE, users)        # lands in review_pending: review still owed
     urgent.post_hoc_from = local_today() - timedelta(days=7)           # and by now overdue
     late = create_document(users["nigao"], title="关于报送2026年度交通建设项目公开清单的通知",
-                           body_html=body_from("003", 20, 3), disclosure=Disclosure.PROACTIVE.value,
+                           body_html=body_from("003", 20, 3), disclosure=Disclosure.PROACTIVE,
                            channels=Channel.PORTAL.value)
     late.office_clock_from = late.publish_clock_from = local_today() - timedelta(days=30)
     decision = create_document(users["nigao2"], title="关于某运输公司道路运输经营许可的决定",
-                               body_html=body_from("004", 20, 2), disclosure=Disclosure.PROACTIVE.value,
+                               body_html=body_from("004", 20, 2), disclosure=Disclosure.PROACTIVE,
                                channels=Channel.PORTAL.value, doc_number="交运许〔2026〕15号",
                                is_decision=True, decision_date=local_today() - timedelta(days=3))
     _walk(decision, State.DIVISION_REVIEW, users)

@@ -1,7 +1,7 @@
 """Every domain vocabulary of the tool, with its Simplified Chinese label, in one place.
 
-Keys are what the database stores; labels are what people read.  Templates,
-forms and error messages take their Chinese from here and nowhere else.
+Keys are what the database stores; labels are what people read.  Templates, forms and
+error messages take their Chinese from here and nowhere else.
 """
 from enum import Enum
 
@@ -77,37 +77,29 @@ class Disclosure(Labelled):
 
 
 class LegalBasis(Labelled):
-    # key, label, article, annual-report row, attributes it may justify
-    STATE_SECRET = ("art14_secret", "依法确定为国家秘密", "第十四条", "国家秘密",
-                    ("withheld",))
-    PROHIBITED = ("art14_prohibited", "法律、行政法规禁止公开", "第十四条",
-                  "其他法律行政法规禁止公开", ("withheld",))
+    # key, label, article, attributes it may justify
+    STATE_SECRET = ("art14_secret", "依法确定为国家秘密", "第十四条", ("withheld",))
+    PROHIBITED = ("art14_prohibited", "法律、行政法规禁止公开", "第十四条", ("withheld",))
     SECURITY = ("art14_security", "公开后可能危及国家安全、公共安全、经济安全、社会稳定", "第十四条",
-                "危及“三安全一稳定”", ("withheld",))
+                ("withheld",))
     THIRD_PARTY = ("art15_third_party", "涉及商业秘密、个人隐私等，公开会损害第三方合法权益", "第十五条",
-                   "保护第三方合法权益", ("withheld",))
-    INTERNAL = ("art16_internal", "内部事务信息（人事管理、后勤管理、内部工作流程）", "第十六条第一款",
-                "三类内部事务信息", ("withheld",))
-    PROCESS = ("art16_process", "过程性信息（讨论记录、过程稿、磋商信函、请示报告）", "第十六条第二款",
-               "四类过程性信息", ("withheld",))
-    ENFORCEMENT = ("art16_enforcement", "行政执法案卷信息", "第十六条第二款", "行政执法案卷",
                    ("withheld",))
-    SEPARABLE = ("art37_separable", "含有不应公开的内容，但能够作区分处理", "第三十七条", "部分公开",
-                 ("redacted",))
+    INTERNAL = ("art16_internal", "内部事务信息（人事管理、后勤管理、内部工作流程）", "第十六条第一款",
+                ("withheld",))
+    PROCESS = ("art16_process", "过程性信息（讨论记录、过程稿、磋商信函、请示报告）", "第十六条第二款",
+               ("withheld",))
+    ENFORCEMENT = ("art16_enforcement", "行政执法案卷信息", "第十六条第二款", ("withheld",))
+    SEPARABLE = ("art37_separable", "含有不应公开的内容，但能够作区分处理", "第三十七条", ("redacted",))
     NOT_PROACTIVE_SCOPE = ("not_proactive_scope", "不属于第十九条、第二十条规定的主动公开范围",
-                           "第十九条、第二十条", "依申请公开", ("on_request",))
+                           "第十九条、第二十条", ("on_request",))
 
     @property
     def article(self):
         return self.extra[0]
 
     @property
-    def report_row(self):
-        return self.extra[1]
-
-    @property
     def attributes(self):
-        return self.extra[2]
+        return self.extra[1]
 
     @property
     def full_label(self):
@@ -128,8 +120,9 @@ class Channel(Labelled):
 
 
 class Action(Labelled):
-    """Everything that can happen to a document; each is one row of the workflow table."""
+    """Everything that can happen, to a document or to the tool's settings; each is audited."""
     CREATE = "create", "起草"
+    EDIT = "edit", "修改"
     IMPORT = "import", "从原办公系统迁入"
     SUBMIT = "submit", "提交"
     OFFICE_PASS = "office_pass", "审核通过"
@@ -145,6 +138,39 @@ class Action(Labelled):
     CONFIDENTIALITY_FAIL = "confidentiality_fail", "保密审查未通过（退回拟稿人）"
     CATALOGUE_EDIT = "catalogue_edit", "登记编目信息"
     PII_RESOLVE = "pii_resolve", "处理个人信息"
+    # 删减后公开: the drafter marks what is removed.
+    REDACTION_ADD = "redaction_add", "添加删减标注"
+    REDACTION_WITHDRAW = "redaction_withdraw", "撤销删减标注"
+    # The admin's acts.
+    USER_CREATE = "user_create", "新建用户"
+    USER_UPDATE = "user_update", "修改用户"
+    DIVISION_CREATE = "division_create", "添加科室"
+    CALENDAR_SAVE = "calendar_save", "保存节假日安排"
+    SETTING_CHANGE = "setting_change", "修改系统设置"
+
+
+# What a button says where it differs from the action's name in the history.
+ACTION_BUTTONS = {
+    Action.SUBMIT: "提交审核",
+    Action.SUBMIT_REVIEW: "报送公开属性审查",
+    Action.MARK_PUBLISHED: "登记为已发布",
+    Action.MARK_INTERPRETATION_PUBLISHED: "登记解读材料已发布",
+}
+
+# The fields of a document, as forms, the history and error messages name them.
+DOCUMENT_FIELDS = {
+    "title": "标题", "doc_number": "文号", "body_html": "正文", "is_urgent": "紧急公文",
+    "is_decision": "行政许可、行政处罚决定", "decision_date": "决定日期",
+    "interpretation_html": "政策解读材料", "channels": "公开方式", "disclosure": "公开属性",
+    "legal_basis": "法律依据", "reason_text": "理由说明",
+}
+
+# Who may take a step, as the refusal message names them.
+WHO_DRAFTER_OF = "本公文的拟稿人"
+WHO_OFFICE = "办公室"
+WHO_DIVISION_HEAD = "分管该科室的领导"
+WHO_PRINCIPAL = "主要负责人"
+WHO_OFFICE_OR_DRAFTER = "办公室或拟稿人"
 
 
 class Clock(Labelled):
@@ -210,9 +236,12 @@ DEFAULT_CATEGORIES = (
     ("0701", "行政许可"),
     ("0702", "行政处罚"),
 )
-CATALOGUE_LABELS = {
-    "index_no": "索引号", "doc_number": "文号", "issuer": "发布机构", "formed_on": "公文生成日期",
-    "published_on": "发布日期", "category": "主题分类", "channel": "公开方式", "validity": "有效性",
+
+# The catalogue's fields (目录信息), as the public page, the paper and the exports name them.
+CATALOGUE_FIELDS = {
+    "id": "编号", "title": "标题", "index_no": "索引号", "doc_number": "文号", "issuer": "发布机构",
+    "formed_on": "公文生成日期", "published_on": "发布日期", "category_code": "主题分类代码",
+    "category": "主题分类", "channel": "公开方式", "url": "链接", "validity": "有效性",
+    "disclosure": "公开属性", "state_label": "状态",
 }
 VALID = "有效"
-

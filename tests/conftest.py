@@ -12,6 +12,8 @@ from reviewtool import create_app
 from reviewtool.extensions import db as _db
 from reviewtool.labels import Disclosure, LegalBasis, Role, State
 from reviewtool.models import Division, User
+from reviewtool.operations import add_redaction_span
+from reviewtool.sanitize import body_text
 from reviewtool.workflow import create_document, perform
 
 PASSWORD = "secret-pass-1"
@@ -99,9 +101,9 @@ def make_document(db, users):
         tags.setdefault("body_html", "<p>为提升政务公开工作水平，定于下月开展培训。</p>")
         doc = create_document(users[drafter], **tags)
         if tags.get("disclosure") == Disclosure.REDACTED.value and state != State.DRAFT:
-            from reviewtool.redaction import add_span       # 删减后公开 is submitted with a span
-            from reviewtool.sanitize import body_text
-            add_span(doc, users[drafter], body_text(doc.body_html)[:6], LegalBasis.SEPARABLE.value)
+            # 删减后公开 is submitted with a span
+            add_redaction_span(doc, users[drafter], body_text(doc.body_html)[:6],
+                               LegalBasis.SEPARABLE.value)
         if state == State.DRAFT:
             db.session.commit()
             return doc

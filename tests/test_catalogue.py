@@ -7,10 +7,12 @@ import threading
 import pytest
 from openpyxl import load_workbook
 
-from reviewtool import catalogue
+from reviewtool.publishing import catalogue
 from reviewtool.labels import ANNOTATION_PROACTIVE, Disclosure, State
-from reviewtool.models import CatalogueEntry, Document, Setting, to_local
-from reviewtool.pii import REDACTION
+from reviewtool.dates import to_local
+from reviewtool.models import CatalogueEntry, Document, Setting
+from reviewtool.publishing.pii import REDACTION
+from reviewtool.operations import resolve_pii
 from reviewtool.workflow import perform
 
 from .conftest import IS_POSTGRES
@@ -22,7 +24,7 @@ def publish(db, users, doc, on="2026-11-20", redact=()):
     from datetime import date
     perform(doc, "confidentiality_pass", users["office"], "不涉密。")
     for finding in catalogue.findings(doc):
-        catalogue.resolve_pii(doc, users["office"], finding.kind, finding.value,
+        resolve_pii(doc, users["office"], finding.kind, finding.value,
                               "redact" if finding.value in redact else "lawful", "依法可以公开。")
     perform(doc, "mark_published", users["office"], published_on=date.fromisoformat(on),
             channel="portal", url="https://jtj.example.gov.cn/a.html")
@@ -81,7 +83,7 @@ def test_office_sets_category_and_doc_number(db, users, browser, make_document):
     doc = db.session.get(Document, doc.id)
     assert doc.catalogue.index_no == f"JT00001-0601-{year}-{serial:05d}"
     assert doc.catalogue.category_name == "安全生产" and doc.doc_number == "某交安〔2026〕3号"
-    assert doc.events[-1].action == "catalogue_edit" and "某交安〔2026〕3号" in doc.events[-1].comment
+    assert doc.events[-1].action == "catalogue_edit" and "某交安〔2026〕3号" in doc.events[-1].after
 
 
 @pytest.mark.postgres

@@ -5,7 +5,8 @@ import pytest
 
 from reviewtool.labels import State
 from reviewtool.models import Document, Event, User
-from reviewtool.workflow import Conflict, perform
+from reviewtool.errors import Conflict
+from reviewtool.workflow import perform
 
 from .conftest import IS_POSTGRES
 

@@ -1,10 +1,11 @@
 """Deadline clocks in Chinese working days, through the app; the urgent path end to end."""
 from datetime import date, timedelta
 
-from reviewtool import workdays
+from reviewtool.calendar import entry, workdays
 from reviewtool.deadlines import open_clocks
 from reviewtool.labels import Clock, Disclosure, Role, State
-from reviewtool.models import Document, local_today
+from reviewtool.dates import local_today
+from reviewtool.models import Document
 
 from .test_workflow import FORM, form_for
 
@@ -89,9 +90,9 @@ def test_calendar_not_maintained_is_shown_not_guessed(db, users, browser, make_d
     assert ("日历未维护" in dashboard) == bool(window)
 
     # The admin enters 2027: the deadline is recomputed and the warning goes.
-    entries, errors = workdays.parse_entry("2027-01-01", "holiday", "元旦")
+    entries, errors = entry.parse_entry("2027-01-01", "holiday", "元旦")
     assert not errors
-    workdays.save_year(2027, entries, maintained=True, user=users["admin"], source="test")
+    entry.save_year(2027, entries, maintained=True, user=users["admin"], source="test")
     db.session.commit()
     workdays.invalidate()
     c = clock(db.session.get(Document, doc.id), Clock.PUBLISH, today=date(2026, 12, 15))
@@ -151,7 +152,7 @@ def test_urgent_path_end_to_end(db, users, browser):
     assert 'name="title"' not in form and "补充公开属性审查" in form or "报送公开属性审查" in form
     refused = drafter.post(f"/documents/{doc.id}/edit", {"disclosure": "withheld", "intent": "submit",
                                                          "title": "改标题"}, htmx=True)
-    assert refused.status_code == 422 and "须选择法律依据" in refused.get_data(True)
+    assert refused.status_code == 422 and "须选择法律依据" in refused.get_data(True), refused.get_data(True)[:3000]
     assert db.session.get(Document, doc.id).title == FORM["title"]     # content stays as signed
     ok = drafter.post(f"/documents/{doc.id}/edit", {"disclosure": "proactive", "channels": ["portal"],
                                                     "intent": "submit"})

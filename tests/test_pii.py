@@ -1,7 +1,7 @@
 """The personal-data scan: ID numbers, mobiles and bank cards found; 文号, index numbers, dates not."""
 import pytest
 
-from reviewtool.pii import REDACTION, highlight, id_check_ok, is_id_number, luhn_ok, redact, scan
+from reviewtool.publishing.pii import REDACTION, highlight, id_check_ok, is_id_number, luhn_ok, redact, scan
 
 ID = "11010519491231002X"          # the GB 11643 sample: check character X
 ID2 = "35050219900101123X"
@@ -49,13 +49,13 @@ def test_luhn():
 
 
 def test_highlight_and_redact_touch_text_only():
-    body = f'<p>联系人张三，手机{MOBILE}，身份证{ID}。</p><p class="x">泉交办〔2020〕19号</p>'
+    body = f'<p>联系人张三，手机{MOBILE}，身份证{ID}。</p><p><strong>泉交办〔2020〕19号</strong></p>'
     marked = highlight(body)
     assert f'<mark class="pii pii-mobile" data-kind="mobile" title="疑似个人信息">{MOBILE}</mark>' in marked
     assert 'data-kind="id_card"' in marked and marked.count("<mark") == 2
     cut = redact(body, [MOBILE, ID])
     assert MOBILE not in cut and ID not in cut and cut.count(REDACTION) == 2
-    assert '<p class="x">泉交办〔2020〕19号</p>' in cut
+    assert '<p><strong>泉交办〔2020〕19号</strong></p>' in cut
 
 
 def test_redact_a_number_split_by_markup_falls_back_to_plain_text():

@@ -1,11 +1,12 @@
 """Before publishing: the confidentiality check (保密审查), personal data resolved, a 文号."""
 import pytest
 
-from reviewtool.catalogue import publish_problems
+from reviewtool.publishing.catalogue import publish_problems
 from reviewtool.labels import State
 from reviewtool.models import ConfidentialityCheck, Document, Event, PiiResolution
-from reviewtool.pii import REDACTION
-from reviewtool.workflow import Invalid, NotAllowed, perform
+from reviewtool.publishing.pii import REDACTION
+from reviewtool.errors import Invalid, NotAllowed
+from reviewtool.workflow import perform
 
 ID = "11010519491231002X"
 MOBILE = "13812345678"

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from reviewtool import catalogue
+from reviewtool.publishing import catalogue
 from reviewtool.labels import Disclosure, LegalBasis, State
 from reviewtool.models import Document, RedactionSpan
-from reviewtool.redaction import redacted_html
+from reviewtool.publishing.redaction import redacted_html
 from reviewtool.sanitize import body_text
-from reviewtool.workflow import Invalid, perform
+from reviewtool.errors import Invalid
+from reviewtool.workflow import perform
 
 SECRET = "某某运输公司负责人王五"
 BODY = (f"<p>经检查，{SECRET}未按规定开展安全培训，已责令整改。</p>"

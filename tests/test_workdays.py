@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
-from reviewtool import workdays
+from reviewtool.calendar import entry as workdays
+from reviewtool.calendar.entry import DayEntry
+from reviewtool.calendar.workdays import (WorkCalendar, invalidate, add_working_days, is_working_day,
+                                          unmaintained_years, working_days_between)
 from reviewtool.models import CalendarDay, CalendarYear
-from reviewtool.workdays import (DayEntry, WorkCalendar, add_working_days, is_working_day,
-                                 unmaintained_years, working_days_between)
 
 D = date
 
@@ -172,7 +173,7 @@ def test_saving_keeps_every_version_and_one_current_per_year(app, db, users):
 
 def test_a_list_of_deadlines_loads_the_calendar_once(app, db, users):
     save(2027, "2027-01-01 holiday 元旦", user=users["admin"], db=db)
-    workdays.invalidate()
+    invalidate()
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
@@ -262,7 +263,7 @@ def test_admin_enters_a_year_errors_in_place_nothing_lost(browser, users, db):
     version = workdays.current_version(2027)
     assert version.maintained and version.entered_by.username == "admin"
     assert version.source == "管理页面" and len(version.days) == 9
-    workdays.invalidate()              # this test's own context had no request of its own
+    invalidate()              # this test's own context had no request of its own
     assert add_working_days(D(2027, 2, 4), 1).date == D(2027, 2, 12)
     assert add_working_days(D(2027, 2, 12), 1).date == D(2027, 2, 14)   # make-up Sunday
     assert not add_working_days(D(2026, 12, 15), 20).uncertain
@@ -296,7 +297,7 @@ def test_admin_can_start_from_the_package_and_override(browser, users, db):
     response = admin.post("/admin/calendar/2026",
                           dict(days="2026-10-08 holiday 国庆节（调整）", maintained=""))
     assert response.status_code == 302
-    workdays.invalidate()
+    invalidate()
     assert not is_working_day(D(2026, 10, 8))
     assert add_working_days(D(2026, 9, 30), 1).date == D(2026, 10, 9)
     row = admin.get("/admin/calendar").get_data(True).split('id="year-2026"')[1].split("</tr>")[0]

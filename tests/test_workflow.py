@@ -57,14 +57,14 @@ def test_happy_path_for_each_attribute(db, users, browser, disclosure, end):
     assert state_of(db, doc.id) == end.value
 
     trail = [(e.action, e.from_state, e.to_state, e.actor.username) for e in events_of(db, doc.id)]
-    assert trail == [
-        ("create", None, "draft", "drafter"),
+    marked = [("redaction_add", "draft", "draft", "drafter")] if disclosure == Disclosure.REDACTED else []
+    assert trail == [("create", None, "draft", "drafter")] + marked + [
         ("submit", "draft", "office_check", "drafter"),
         ("office_pass", "office_check", "division_review", "office"),
         ("division_sign_off", "division_review", "principal_review", "head"),
         ("principal_sign_off", "principal_review", end.value, "principal"),
     ]
-    assert events_of(db, doc.id)[3].comment == "同意。"
+    assert events_of(db, doc.id)[3 + len(marked)].comment == "同意。"
 
     queue = browser("office").get("/publishing/").get_data(True)
     archive = browser("office").get("/office/archive").get_data(True)
@@ -196,13 +196,14 @@ def test_other_division_head_cannot_see_the_document(db, users, browser, make_do
 
 def test_drafter_cannot_approve_own_document_even_as_a_leader(db, users, browser, make_user, make_document):
     # A division head who drafted a document (e.g. a data fix) may not sign it off.
-    from reviewtool.workflow import NotAllowed, perform
+    from reviewtool.errors import NotAllowed
+    from reviewtool.workflow import perform
     doc = make_document(State.DIVISION_REVIEW)
     doc.drafter_id = users["head"].id
     db.session.commit()
     with pytest.raises(NotAllowed) as refused:
         perform(doc, "division_sign_off", users["head"])
-    assert "拟稿人不能" in refused.value.message
+    assert "不能对本人起草的公文" in refused.value.message
 
 
 def test_drafter_cannot_sign_off_own_document_over_http(db, users, browser, make_document):
@@ -266,13 +267,13 @@ def test_only_the_drafter_edits_and_only_while_editable(db, users, browser, make
 def untagged_in_queue(db, users, title="从原系统迁入的未标注公文"):
     from reviewtool.labels import Action
     from reviewtool.models import DocumentVersion
-    from reviewtool.workflow import record
+    from reviewtool.audit import record
     doc = Document(title=title, drafter=users["drafter"], division_id=users["drafter"].division_id,
                    body_html="<p>正文</p>", state=State.OFFICE_CHECK.value, version_no=1)
     db.session.add(doc)
     db.session.flush()
     db.session.add(DocumentVersion.snapshot(doc, 1, users["drafter"]))
-    record(doc, users["drafter"], Action.IMPORT, None, State.OFFICE_CHECK)
+    record(Action.IMPORT, users["drafter"], document=doc, to_state=State.OFFICE_CHECK)
     db.session.commit()
     return doc
 

@@ -41,7 +41,7 @@ def login():
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if error else (422 if form.errors else 200)
-    return render_template("auth/login.html", form=form, error=error), status
+    return render_template("auth/login.html", form=form, error=error, nav=[]), status
 
 
 @bp.post("/logout")

@@ -1,17 +1,51 @@
-"""Helpers every blueprint uses: load-then-check, one-template-two-renderings, acting."""
+"""Helpers every blueprint uses: the commit wrapper, load-then-check, one template two renderings,
+the action → route map."""
 from functools import wraps
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
-
-from ..extensions import db
-from ..labels import Action, Role
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import Conflict
+from ..extensions import db
 from ..models import Document, Event
-from ..workflow import WorkflowError, perform
+from ..permissions import can_view
+from ..queries.worklists import counts, worklists_for
 
 
+# --- one wrapper commits or rolls back every POST ---------------------------------------------
+def commit_or_roll_back(view):
+    """Commit what the view did when it returns; roll back when it raises.  Domain code only
+    flushes; a refused act changes nothing before it raises, so a view that answers a refusal
+    in place (422) commits nothing but what it meant to keep (a saved draft)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            response = make_response(view(*args, **kwargs))
+            db.session.commit()
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            raise Conflict("数据已被他人同时修改，请刷新后重试。") from None
+        except BaseException:
+            db.session.rollback()
+            raise
+        return response
+    wrapped.commits = True
+    return wrapped
+
+
+def wrap_writes(app):
+    """Every route that accepts POST goes through :func:`commit_or_roll_back`."""
+    for rule in app.url_map.iter_rules():
+        if "POST" in (rule.methods or ()):
+            view = app.view_functions[rule.endpoint]
+            if not getattr(view, "commits", False):
+                app.view_functions[rule.endpoint] = commit_or_roll_back(view)
+
+
+# --- who reaches a view ----------------------------------------------------------------------
 def role_required(*roles):
     """Only users of these roles reach the view (403 otherwise)."""
     def decorator(view):
@@ -30,50 +64,62 @@ def get_document_or_404(doc_id):
     doc = db.session.get(Document, doc_id, options=[
         joinedload(Document.division), joinedload(Document.drafter),
         selectinload(Document.events).joinedload(Event.actor)])
-    if doc is None or not doc.can_view(current_user):
+    if doc is None or not can_view(doc, current_user):
         abort(404)
     return doc
 
 
+def request_page(limit=100_000):
+    """?page= as a page number within bounds; anything else is the first page."""
+    page = request.args.get("page", 1, type=int)
+    return page if 1 <= page <= limit else 1
+
+
+# --- one template, two renderings ---------------------------------------------------------------
 def wants_fragment():
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+    """An htmx request that swaps part of the page (not a boosted link, not a history restore)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
-def render(template, partial=None, status=200, **context):
-    """Contact.app's pattern: the page for a normal request, its partial for an htmx swap."""
-    name = partial if (partial and wants_fragment()) else template
-    return render_template(name, **context), status
+def nav_for(user):
+    """The work-list tabs of the user's role with their counts."""
+    if not user.is_authenticated:
+        return []
+    numbers = counts(user)
+    return [(w, numbers[w.key]) for w in worklists_for(user)]
+
+
+def render(template, partial=None, status=200, refresh_nav=False, headers=None, **context):
+    """Contact.app's pattern: the page for a normal request, its partial for an htmx swap.
+    A full page carries the navigation counts; a fragment only when it changed them."""
+    fragment = bool(partial) and wants_fragment()
+    name = partial if fragment else template
+    if not fragment or refresh_nav:
+        context.setdefault("nav", nav_for(current_user))
+    context.setdefault("oob_nav", fragment and refresh_nav)
+    return render_template(name, **context), status, headers or {}
 
 
 def render_error(message, status):
-    if wants_fragment():
-        return render_template("_error.html", message=message, status=status), status
-    return render_template("error.html", message=message, status=status), status
+    """An error page that needs nothing from the database (the transaction may be broken)."""
+    db.session.rollback()
+    template = "_error.html" if wants_fragment() else "error.html"
+    return render_template(template, message=message, status=status, nav=[], bare=True), status
 
 
-def act(doc_id, action, comment="", **data):
-    """Load, check, act on one document; answer with its refreshed action panel or a redirect."""
-    doc = get_document_or_404(doc_id)
-    try:
-        perform(doc, action, current_user, comment, **data)
-        db.session.commit()
-    except WorkflowError as error:
-        db.session.rollback()
-        if wants_fragment():
-            doc = get_document_or_404(doc_id)
-            return render_template("documents/_actions.html", doc=doc, error=error.message,
-                                   comment=comment), error.status
-        raise
-    message = f"已{Action(action).label}：{doc.title}"
-    if wants_fragment():
-        return render_template("documents/_actions.html", doc=doc, done=message), 200
-    flash(message, "success")
-    return redirect(request.form.get("next") or url_for("documents.view", doc_id=doc.id))
+# --- the action → route map, beside the routes ----------------------------------------------------
+ACTION_ENDPOINTS = {}
 
 
-def comment_from_form():
-    from ..sanitize import clean_text
-    return clean_text(request.form.get("comment", ""))[:2000]
+def performs(bp, performed, **values):
+    """Declare that the decorated route performs the action ``performed`` (with these URL values)."""
+    def decorator(view):
+        ACTION_ENDPOINTS[performed] = (f"{bp.name}.{view.__name__}", values)
+        return view
+    return decorator
 
 
-__all__ = ["role_required", "get_document_or_404", "render", "render_error", "act", "Role"]
+def action_url(action, doc):
+    endpoint, values = ACTION_ENDPOINTS[action]
+    return url_for(endpoint, doc_id=doc.id, **values)

@@ -1,17 +1,19 @@
-"""The drafter's screens: work lists, the document form, the document view and its history."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+"""The drafter's screens and every role's landing page: work lists, the document form, the
+document view and its history."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from htmx_flask import make_response
 
-from ..extensions import db
-from ..deadlines import clocks_by_document, open_clocks, sort_by_due
+from ..deadlines import clocks_by_document, sort_by_due
+from ..errors import Invalid, NotAllowed
 from ..forms import DisclosureForm, DocumentForm
 from ..labels import Action, Role, State
-from ..sanitize import clean_body, clean_text, editable_body
-from ..workflow import (Invalid, WorkflowError, can_edit, create_document, editable_fields, perform,
-                        save_draft)
-from ..worklists import documents_in, worklists_for
-from .common import act, get_document_or_404, render, role_required
+from ..permissions import can_edit, editable_fields
+from ..queries.worklists import documents_in, return_comments, worklists_for
+from ..sanitize import editable_body
+from ..workflow import create_document, perform, save_draft
+from .common import get_document_or_404, performs, render, request_page, role_required
+from .panels import act, document_context
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
@@ -28,14 +30,15 @@ def home():
     if worklist is None:
         abort(404)
     per_page = current_app.config["PER_PAGE"]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request_page()
     docs = documents_in(worklist, current_user, limit=per_page, offset=(page - 1) * per_page)
-    clocks = clocks_by_document(docs, current_user.role_enum)
+    clocks = clocks_by_document(docs, current_user.role)
     if worklist.todo:
         docs = sort_by_due(docs, clocks)
-    return render("documents/home.html", "documents/_worklist.html",
+    return render("documents/home.html", "documents/_worklist.html", refresh_nav=True,
                   lists=lists, worklist=worklist, docs=docs, clocks=clocks, page=page,
-                  has_next=len(docs) == per_page)
+                  has_next=len(docs) == per_page,
+                  returns=return_comments(docs) if current_user.has_role(Role.DRAFTER) else {})
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -43,8 +46,7 @@ def home():
 def new():
     form = DocumentForm()
     if request.method == "POST" and form.validate():
-        doc = create_document(current_user, **form.document_fields(clean_text, clean_body))
-        db.session.commit()
+        doc = create_document(current_user, **form.document_fields())
         return _after_save(doc, form)
     status = 422 if form.errors else 200
     return render("documents/form.html", "documents/_form.html", status, form=form, doc=None)
@@ -60,13 +62,9 @@ def edit(doc_id):
     form_class = DocumentForm if "title" in editable_fields(doc) else DisclosureForm
     form = form_class(obj=doc if request.method == "GET" else None)
     if request.method == "GET":
-        form.channels.data = [c.value for c in doc.channel_list]
-        if form_class is DocumentForm:
-            form.body_html.data = editable_body(doc.body_html)
-            form.interpretation_html.data = editable_body(doc.interpretation_html)
+        form.fill_from(doc, editable_body)
     if request.method == "POST" and form.validate():
-        save_draft(doc, current_user, **form.document_fields(clean_text, clean_body))
-        db.session.commit()
+        save_draft(doc, current_user, **form.document_fields())
         return _after_save(doc, form)
     status = 422 if form.errors else 200
     return render("documents/form.html", "documents/_form.html", status, form=form, doc=doc)
@@ -76,16 +74,13 @@ def _after_save(doc, form):
     """Saved.  Submit too if asked; a refused submit shows its reasons in the form, draft kept."""
     if request.form.get("intent") != "submit":
         return _go(url_for("documents.view", doc_id=doc.id), "已保存草稿。")
-    action = Action.SUBMIT_REVIEW if doc.state_enum == State.REVIEW_PENDING else Action.SUBMIT
+    action = Action.SUBMIT_REVIEW if doc.state == State.REVIEW_PENDING else Action.SUBMIT
     try:
         perform(doc, action, current_user)
-        db.session.commit()
     except Invalid as error:
-        db.session.rollback()
-        for name, message in error.problems.items():
-            getattr(form, name, form.disclosure).errors = [message]
-        body, status = render("documents/form.html", "documents/_form.html", 422, form=form,
-                              doc=doc, saved="草稿已保存，但还不能提交：请按提示补充后再提交。")
+        form.show_problems(error.problems)
+        body, status, _ = render("documents/form.html", "documents/_form.html", 422, form=form,
+                                 doc=doc, saved="草稿已保存，但还不能提交：请按提示补充后再提交。")
         return make_response(body, status, push_url=url_for("documents.edit", doc_id=doc.id)
                              if request.htmx else None)
     return _go(url_for("documents.view", doc_id=doc.id), SUBMITTED[action])
@@ -96,7 +91,6 @@ SUBMITTED = {Action.SUBMIT: "已提交，等待办公室审核。",
 
 
 def _go(url, message):
-    from flask import flash
     flash(message, "success")
     if request.htmx:
         return make_response("", 204, redirect=url)
@@ -106,19 +100,23 @@ def _go(url, message):
 @bp.post("/disclosure-fields")
 @login_required
 def disclosure_fields():
-    """htmx: the basis/explanation fields for the attribute just chosen, keeping what was typed."""
-    form = DocumentForm()
-    return render_template("documents/_disclosure_fields.html", form=form)
+    """htmx: the basis/explanation fields for the attribute just chosen, keeping what was typed.
+    It writes nothing; a drafter is the only one with a document form."""
+    if not current_user.has_role(Role.DRAFTER):
+        raise NotAllowed("只有拟稿人可以填写公开属性。")
+    return render_template("documents/_disclosure_fields.html", form=DocumentForm())
 
 
 @bp.post("/<int:doc_id>/submit")
 @login_required
+@performs(bp, Action.SUBMIT)
 def submit(doc_id):
     return act(doc_id, Action.SUBMIT)
 
 
 @bp.post("/<int:doc_id>/submit-review")
 @login_required
+@performs(bp, Action.SUBMIT_REVIEW)
 def submit_review(doc_id):
     return act(doc_id, Action.SUBMIT_REVIEW)
 
@@ -127,7 +125,7 @@ def submit_review(doc_id):
 @login_required
 def view(doc_id):
     doc = get_document_or_404(doc_id)
-    return render("documents/view.html", doc=doc, open_clocks=open_clocks(doc))
+    return render("documents/view.html", **document_context(doc))
 
 
 @bp.get("/<int:doc_id>/history")
@@ -136,5 +134,3 @@ def history(doc_id):
     doc = get_document_or_404(doc_id)
     return render("documents/history.html", doc=doc)
 
-
-__all__ = ["bp", "WorkflowError"]

@@ -1,23 +1,24 @@
-"""The publishing queue: approved proactive documents, and the office marking them published."""
+"""The publishing queue: the office's checks before publishing, the catalogue entry, registering
+a publication, and the catalogue export."""
 import csv
 import io
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
-from ..catalogue import entry_dict, resolve_pii, update_catalogue
-from ..extensions import db
+from ..deadlines import next_clock
 from ..forms import PublishForm
-from ..labels import Action, Clock, Role
-from ..deadlines import next_clock, running_filter
+from ..labels import CATALOGUE_FIELDS, Action, Role
 from ..models import Document
+from ..operations import resolve_pii, update_catalogue
+from ..publishing.catalogue import entry_dict
+from ..queries import reports
+from ..queries.worklists import QUEUE_LIMIT, documents_in, worklist
 from ..sanitize import clean_text
-from ..worklists import QUEUE_LIMIT, documents_in, worklist
-from .common import (act, comment_from_form, get_document_or_404, render, role_required,
-                     wants_fragment)
+from .common import get_document_or_404, performs, render, role_required, wants_fragment
+from .panels import act, actions_panel, document_context, prepublish
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -25,61 +26,67 @@ bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 @bp.get("/")
 @role_required(Role.OFFICE)
 def queue():
-    return render("publishing/queue.html", docs=documents_in(worklist(Role.OFFICE, "queue"), current_user,
-                                                        limit=QUEUE_LIMIT,
-                                                        options=[selectinload(Document.catalogue)]),
+    return render("publishing/queue.html",
+                  docs=documents_in(worklist(Role.OFFICE, "queue"), current_user, limit=QUEUE_LIMIT,
+                                    options=[selectinload(Document.catalogue)]),
                   published=documents_in(worklist(Role.OFFICE, "published"), current_user, limit=50),
                   interpretations=interpretations_due())
 
 
 def interpretations_due():
     """Published documents whose interpretation material still waits: queued with them (三同步)."""
-    docs = db.session.scalars(select(Document).where(running_filter(Clock.INTERPRETATION))
-                              .order_by(Document.published_on, Document.id).limit(QUEUE_LIMIT)).all()
-    return [(doc, next_clock(doc)) for doc in docs]
+    return [(doc, next_clock(doc)) for doc in reports.interpretations_due(QUEUE_LIMIT)]
 
 
 @bp.post("/<int:doc_id>/publish")
 @role_required(Role.OFFICE)
+@performs(bp, Action.MARK_PUBLISHED)
 def mark_published(doc_id):
-    return _register_publication(doc_id, Action.MARK_PUBLISHED, "publish_form")
+    return _register_publication(doc_id, Action.MARK_PUBLISHED)
 
 
 @bp.post("/<int:doc_id>/interpretation")
 @login_required
+@performs(bp, Action.MARK_INTERPRETATION_PUBLISHED)
 def mark_interpretation_published(doc_id):
     """三同步: register the publication of a published document's interpretation material."""
-    return _register_publication(doc_id, Action.MARK_INTERPRETATION_PUBLISHED, "interpretation_form")
+    return _register_publication(doc_id, Action.MARK_INTERPRETATION_PUBLISHED)
 
 
-def _register_publication(doc_id, action, form_name):
+def _register_publication(doc_id, action):
     """Date, channel and link of a publication; errors in place in the action panel."""
     form = PublishForm()
     if not form.validate():
         doc = get_document_or_404(doc_id)
-        template = "documents/_actions.html" if wants_fragment() else "documents/view.html"
-        return render_template(template, doc=doc, error="请更正发布登记中的错误。",
-                               **{form_name: form}), 422
-    return act(doc_id, action, clean_text(form.comment.data),
+        error = "请更正发布登记中的错误。"
+        if wants_fragment():
+            return actions_panel(doc, 422, forms={action: form}, error=error)
+        return render("documents/view.html", status=422,
+                      **document_context(doc, forms={action: form}, error=error))
+    return act(doc_id, action, form.comment.data or "",
                published_on=form.published_on.data, channel=form.channel.data,
                url=form.url.data.strip() if form.url.data else None)
 
 
 @bp.post("/<int:doc_id>/confidentiality/<result>")
 @role_required(Role.OFFICE)
+@performs(bp, Action.CONFIDENTIALITY_PASS, result="pass")
+@performs(bp, Action.CONFIDENTIALITY_FAIL, result="fail")
 def confidentiality(doc_id, result):
     """保密审查: passed (the document stays queued) or failed (back to the drafter, remark required)."""
     action = {"pass": Action.CONFIDENTIALITY_PASS, "fail": Action.CONFIDENTIALITY_FAIL}.get(result)
     if action is None:
         abort(404)
-    return act(doc_id, action, comment_from_form())
+    return act(doc_id, action)
 
 
 @bp.get("/<int:doc_id>/prepublish")
 @role_required(Role.OFFICE)
-def prepublish(doc_id):
-    """htmx: the pre-publishing panel, refreshed after a decision in the action panel."""
-    return render_template("publishing/_prepublish.html", doc=get_document_or_404(doc_id))
+def prepublish_panel(doc_id):
+    """htmx: the pre-publishing panel, refreshed when the action panel changed the document."""
+    doc = get_document_or_404(doc_id)
+    return render("publishing/_prepublish.html", "publishing/_prepublish.html", doc=doc,
+                  prepublish=prepublish(doc))
 
 
 @bp.post("/<int:doc_id>/catalogue")
@@ -87,9 +94,8 @@ def prepublish(doc_id):
 def catalogue_entry(doc_id):
     """The office sets the 主题分类 and the 文号 of a queued document."""
     doc = get_document_or_404(doc_id)
-    update_catalogue(doc, current_user, category_code=request.form.get("category"),
-                     doc_number=clean_text(request.form.get("doc_number", ""))[:64])
-    db.session.commit()
+    update_catalogue(doc, current_user, category_code=request.form.get("category", "")[:20],
+                     doc_number=clean_text(request.form.get("doc_number", "")))
     flash("已登记编目信息。", "success")
     return redirect(url_for("documents.view", doc_id=doc.id) + "#prepublish")
 
@@ -99,17 +105,15 @@ def catalogue_entry(doc_id):
 def pii_resolve(doc_id):
     """Resolve one personal-data hit: redact it, or confirm it may lawfully be published."""
     doc = get_document_or_404(doc_id)
-    resolve_pii(doc, current_user, request.form.get("kind", ""), request.form.get("value", ""),
-                request.form.get("decision", ""), clean_text(request.form.get("remark", ""))[:1000])
-    db.session.commit()
+    resolve_pii(doc, current_user, request.form.get("kind", "")[:20],
+                request.form.get("value", "")[:40], request.form.get("decision", "")[:20],
+                clean_text(request.form.get("remark", ""))[:1000])
     flash("已处理个人信息。", "success")
     return redirect(url_for("documents.view", doc_id=doc.id) + "#prepublish")
 
 
 EXPORT_FIELDS = ("id", "title", "index_no", "doc_number", "issuer", "formed_on", "published_on",
                  "category_code", "category", "channel", "url", "validity", "state_label")
-EXPORT_HEADERS = ("编号", "标题", "索引号", "文号", "发布机构", "公文生成日期", "发布日期", "主题分类代码",
-                  "主题分类", "公开方式", "链接", "有效性", "状态")
 
 
 @bp.get("/export.<fmt>")
@@ -118,19 +122,17 @@ def export(fmt):
     """The queue and what was published, with catalogue metadata: JSON, CSV or Excel."""
     if fmt not in ("json", "csv", "xlsx"):
         abort(404)
-    docs = (documents_in(worklist(Role.OFFICE, "queue"), current_user)
-            + documents_in(worklist(Role.OFFICE, "published"), current_user))
-    rows = [entry_dict(doc) for doc in docs]
+    rows = [entry_dict(doc) for doc in reports.catalogue_export(current_user)]
     if fmt == "json":
         return jsonify({"items": rows, "count": len(rows)})
-    table = [list(EXPORT_HEADERS)] + [[_cell(row[f]) for f in EXPORT_FIELDS] for row in rows]
+    table = [[CATALOGUE_FIELDS[f] for f in EXPORT_FIELDS]]
+    table += [[_cell(row[f]) for f in EXPORT_FIELDS] for row in rows]
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out).writerows(table)
         body = ("\ufeff" + out.getvalue()).encode("utf-8")     # BOM: Excel opens it as UTF-8
         mimetype = "text/csv; charset=utf-8"
     else:
-        from openpyxl import Workbook
         book = Workbook()
         sheet = book.active
         sheet.title = "发布目录"
@@ -149,6 +151,3 @@ def _cell(value):
     """No spreadsheet formulas from user text (CSV/formula injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-__all__ = ["bp", "request"]

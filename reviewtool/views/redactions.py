@@ -1,12 +1,14 @@
 """删减标注: the drafter marks the spans of a redacted document's body to remove, each with its basis."""
-from flask import abort, flash, redirect, url_for, Blueprint
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 
-from .. import redaction
-from ..extensions import db
-from ..workflow import Invalid, WorkflowError
+from ..errors import Invalid, WorkflowError
+from ..operations import add_redaction_span, withdraw_redaction_span
+from ..permissions import can_mark_redaction
+from ..publishing import redaction
+from ..sanitize import safe_html
 from .common import get_document_or_404, render
 
 bp = Blueprint("redactions", __name__, url_prefix="/documents")
@@ -23,30 +25,29 @@ class RedactionSpanForm(FlaskForm):
 
 
 def _page(doc, form, status=200, error=None):
+    spans = [(s, redaction.occurs(doc.body_html, s.text)) for s in doc.redaction_spans]
     return render("redactions/edit.html", status=status, doc=doc, form=form, error=error,
-                  redaction=redaction)
+                  spans=spans, original=safe_html(doc.body_html),
+                  copy=safe_html(redaction.redacted_html(doc)))
 
 
 @bp.route("/<int:doc_id>/redactions", methods=["GET", "POST"])
 @login_required
 def edit(doc_id):
     doc = get_document_or_404(doc_id)
-    if not redaction.can_mark(doc, current_user):
+    if not can_mark_redaction(doc, current_user):
         abort(403)
     form = RedactionSpanForm()
     if form.is_submitted():
         if not form.validate():                               # the CSRF token
             return _page(doc, form, 400, "表单已失效，请刷新页面后重试。")
         try:
-            redaction.add_span(doc, current_user, form.text.data, form.basis.data)
-            db.session.commit()
+            add_redaction_span(doc, current_user, form.text.data, form.basis.data)
         except Invalid as error:
-            db.session.rollback()
             for name, message in error.problems.items():
                 getattr(form, name).errors = [message]
             return _page(doc, form, 422, "未能添加删减标注，请按提示更正。")
         except WorkflowError as error:
-            db.session.rollback()
             return _page(doc, form, error.status, error.message)
         flash("已添加删减标注。", "success")
         return redirect(url_for("redactions.edit", doc_id=doc.id))
@@ -57,13 +58,6 @@ def edit(doc_id):
 @login_required
 def withdraw(doc_id, span_id):
     doc = get_document_or_404(doc_id)
-    redaction.withdraw_span(doc, current_user, span_id)
-    db.session.commit()
+    withdraw_redaction_span(doc, current_user, span_id)
     flash("已撤销该删减标注。", "success")
     return redirect(url_for("redactions.edit", doc_id=doc.id))
-
-
-@bp.app_context_processor
-def inject():
-    """The redacted copy, for the document view's side-by-side section."""
-    return {"redacted_html": redaction.redacted_html}

@@ -2,7 +2,8 @@
 from flask import Blueprint, abort, redirect, url_for
 
 from ..labels import Action, Role
-from .common import act, comment_from_form, role_required
+from .common import performs, role_required
+from .panels import act
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -17,8 +18,11 @@ def inbox():
 
 @bp.post("/<int:doc_id>/<action>")
 @role_required(Role.DIVISION_HEAD, Role.PRINCIPAL)
+@performs(bp, Action.DIVISION_SIGN_OFF, action=Action.DIVISION_SIGN_OFF.value)
+@performs(bp, Action.PRINCIPAL_SIGN_OFF, action=Action.PRINCIPAL_SIGN_OFF.value)
+@performs(bp, Action.SEND_BACK, action=Action.SEND_BACK.value)
 def decide(doc_id, action):
     action = Action.get(action)
     if action not in LEADER_ACTIONS:
         abort(404)
-    return act(doc_id, action, comment_from_form())
+    return act(doc_id, action)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reviewtool.models import local_today
+from reviewtool.dates import local_today
 from .conftest import expect, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, joinedload
 
-from .extensions import db
-from .labels import Role, State
-from .models import Document, division_leaders
+from ..extensions import db
+from ..labels import Action, Role, State
+from ..models import Document, Event, division_leaders
 
 # A queue page shows at most this many rows; the office's filtered list pages through all.
 QUEUE_LIMIT = 100
@@ -61,11 +61,11 @@ def worklist(role, key):
 
 
 def worklists_for(user):
-    return WORKLISTS.get(user.role_enum, [])
+    return WORKLISTS.get(user.role, [])
 
 
 def _filtered(stmt, worklist, user):
-    stmt = stmt.where(Document.state.in_([s.value for s in worklist.states]))
+    stmt = stmt.where(Document.state.in_(list(worklist.states)))
     if worklist.mine_only:
         stmt = stmt.where(Document.drafter_id == user.id)
     if worklist.led_only:
@@ -84,6 +84,24 @@ def documents_in(worklist, user, limit=None, offset=0, options=(), with_body=Fal
     if limit:
         stmt = stmt.limit(limit).offset(offset)
     return db.session.scalars(stmt).unique().all()
+
+
+# What sends a document back to its drafter, with the comment that says why.
+RETURNING_ACTIONS = (Action.RETURN_TO_DRAFTER, Action.SEND_BACK, Action.CONFIDENTIALITY_FAIL)
+
+
+def return_comments(docs):
+    """{document id: the latest Event that sent it back} for those of ``docs`` now back with
+    their drafter (returned, or owing the review of an urgent document)."""
+    ids = [d.id for d in docs if d.state in (State.RETURNED, State.REVIEW_PENDING)]
+    if not ids:
+        return {}
+    latest = (select(func.max(Event.id)).where(Event.document_id.in_(ids),
+                                               Event.action.in_(RETURNING_ACTIONS))
+              .group_by(Event.document_id))
+    events = db.session.scalars(select(Event).options(joinedload(Event.actor))
+                                .where(Event.id.in_(latest))).all()
+    return {e.document_id: e for e in events}
 
 
 def count_in(worklist, user):

@@ -1,26 +1,24 @@
-"""Before publishing (先审查后发布): the confidentiality check, the personal-data scan and its
-resolutions, and the catalogue entry (政府信息公开目录: 索引号, 文号, 发布机构, 公文生成日期, 主题分类).
+"""Before publishing (先审查后发布) and the public catalogue (政府信息公开目录): the settings of the
+索引号, the serials, a document's catalogue entry, the checks that must pass before publishing,
+and the record the feed and exports give.
 
-workflow.py calls in here: :func:`publish_problems` is MARK_PUBLISHED's check, and
-:func:`after_transition` runs inside ``perform`` (records the check, makes the catalogue entry
-when a proactive document enters the queue, freezes the published text).  The office's other
-acts on a queued document (:func:`resolve_pii`, :func:`update_catalogue`) check who and state
-here and leave an audit Event through ``workflow.record``.  The caller commits.
+The workflow calls :func:`assign` and :func:`freeze_published_text` as effects of its
+transitions and :func:`publish_problems` as MARK_PUBLISHED's check; the office's acts on a queued
+document are in ``operations``.  The caller commits.
 """
-import re
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..dates import local_today, to_local
+from ..extensions import db
+from ..labels import (ANNOTATION_PROACTIVE, DEFAULT_CATEGORIES, VALID, Disclosure, PiiDecision,
+                      PiiKind, State)
+from ..models import CatalogueEntry, ConfidentialityCheck, PiiResolution, SerialCounter, Setting
+from ..sanitize import body_text
 from . import pii, redaction
-from .extensions import db
-from .labels import (ANNOTATION_PROACTIVE, DEFAULT_CATEGORIES, VALID, Action, Channel, Disclosure,
-                     PiiDecision, PiiKind, Role, State)
-from .models import (CatalogueEntry, ConfidentialityCheck, PiiResolution, SerialCounter, Setting,
-                     local_today, to_local)
-from .sanitize import body_text
 
 ORG_CODE_KEY = "catalogue_org_code"
 
@@ -34,19 +32,6 @@ def setting(key, default=None):
 def org_code():
     """The organisation code of the 索引号: the admin's setting, else config CATALOGUE_ORG_CODE."""
     return setting(ORG_CODE_KEY, current_app.config.get("CATALOGUE_ORG_CODE", "JT00001"))
-
-
-def set_org_code(user, value):
-    from .workflow import NotAllowed, Invalid
-    if not user.has_role(Role.ADMIN):
-        raise NotAllowed("只有系统管理员可以设置机构代码。")
-    value = (value or "").strip()
-    if not re.fullmatch(r"[0-9A-Za-z]{1,40}", value):
-        raise Invalid("机构代码只能由字母和数字组成（不超过40位）。")
-    row = db.session.get(Setting, ORG_CODE_KEY) or Setting(key=ORG_CODE_KEY)
-    row.value, row.updated_by_id = value, user.id
-    db.session.add(row)
-    return row
 
 
 def categories():
@@ -106,12 +91,23 @@ def assign(doc):
     return entry
 
 
+def set_category(entry, code):
+    entry.category_code, entry.category_name = code, category_name(code)
+    entry.index_no = format_index(entry.org_code, code, entry.year, entry.serial)
+
+
 # --- the checks ------------------------------------------------------------------------------------
 def latest_check(doc):
     """The latest confidentiality check of the document's current version, or None."""
     return db.session.scalars(
         select(ConfidentialityCheck).filter_by(document_id=doc.id, version_no=doc.version_no)
         .order_by(ConfidentialityCheck.id.desc()).limit(1)).first()
+
+
+def record_check(doc, user, passed, remark):
+    """The 保密审查 of the current version (a failed check leaves the version number as it was)."""
+    db.session.add(ConfidentialityCheck(document_id=doc.id, version_no=doc.version_no,
+                                        passed=passed, remark=remark, checked_by_id=user.id))
 
 
 def check_passed(doc):
@@ -122,13 +118,9 @@ def check_passed(doc):
 @dataclass
 class Finding:
     """One distinct personal-data hit of the current body and its latest resolution (or None)."""
-    kind: str
+    kind: object            # PiiKind
     value: str
     resolution: object
-
-    @property
-    def kind_enum(self):
-        return PiiKind(self.kind)
 
 
 def findings(doc):
@@ -139,7 +131,7 @@ def findings(doc):
     for r in db.session.scalars(select(PiiResolution).filter_by(
             document_id=doc.id, version_no=doc.version_no).order_by(PiiResolution.id)):
         latest[(r.kind, r.value)] = r
-    return [Finding(h.kind, h.value, latest.get((h.kind, h.value))) for h in hits]
+    return [Finding(PiiKind(h.kind), h.value, latest.get((h.kind, h.value))) for h in hits]
 
 
 def unresolved(doc):
@@ -167,90 +159,20 @@ def published_body(doc):
     """The body as it is published: every hit the office chose to redact replaced by ■■■; for a
     删减后公开 document, made from its redacted copy — the original text is never published."""
     cut = [f.value for f in findings(doc)
-           if f.resolution is not None and f.resolution.decision == PiiDecision.REDACT.value]
-    body = (redaction.redacted_html(doc) if doc.disclosure == Disclosure.REDACTED.value
-            else doc.body_html)
+           if f.resolution is not None and f.resolution.decision == PiiDecision.REDACT]
+    body = redaction.redacted_html(doc) if doc.disclosure == Disclosure.REDACTED else doc.body_html
     return pii.redact(body, cut)
 
 
-def after_transition(doc, action, user, from_state, to_state, comment):
-    """What these checks keep, for a transition ``perform`` has just taken."""
-    if action in (Action.CONFIDENTIALITY_PASS, Action.CONFIDENTIALITY_FAIL):
-        # The version checked: a failed check leaves the version number as it was.
-        db.session.add(ConfidentialityCheck(document_id=doc.id, version_no=doc.version_no,
-                                            passed=action == Action.CONFIDENTIALITY_PASS,
-                                            remark=comment, checked_by_id=user.id))
-    elif to_state == State.PUBLISH_QUEUE and from_state != State.PUBLISH_QUEUE:
-        assign(doc)
-    elif action == Action.MARK_PUBLISHED:
-        doc.catalogue.published_body_html = published_body(doc)
-    db.session.flush()
-
-
-# --- the office's acts on a queued document --------------------------------------------------------
-def _office_on_queue(doc, user, what):
-    from .workflow import NotAllowed, WrongState, is_office
-    if not is_office(doc, user):
-        raise NotAllowed(f"只有办公室可以{what}。")
-    if doc.state_enum != State.PUBLISH_QUEUE:
-        raise WrongState(f"该公文当前状态为“{doc.state_enum.label}”，不能{what}。")
-
-
-def resolve_pii(doc, user, kind, value, decision, remark=""):
-    """Resolve one hit: redact it, or confirm (with a remark) that it may lawfully be published."""
-    from .workflow import Invalid, record
-    _office_on_queue(doc, user, "处理个人信息")
-    decision = PiiDecision.get(decision)
-    if decision is None:
-        raise Invalid("请选择处理方式。")
-    if not any(f.kind == kind and f.value == value for f in findings(doc)):
-        raise Invalid("正文中没有该项个人信息，请刷新后重试。")
-    remark = (remark or "").strip()
-    if decision == PiiDecision.LAWFUL and not remark:
-        raise Invalid("确认可以公开的，须写明依据或理由。", {"remark": "须写明依据或理由。"})
-    resolution = PiiResolution(document_id=doc.id, version_no=doc.version_no, kind=kind, value=value,
-                               decision=decision.value, remark=remark, decided_by_id=user.id)
-    db.session.add(resolution)
-    record(doc, user, Action.PII_RESOLVE, doc.state_enum, doc.state_enum,
-           f"{PiiKind(kind).label} {mask(value)}：{decision.label}{'；' + remark if remark else ''}")
-    db.session.flush()
-    return resolution
-
-
-def mask(value):
-    """A hit as the audit trail shows it: never the whole number."""
-    return value[:3] + "…" + value[-2:] if len(value) > 6 else "…"
-
-
-def update_catalogue(doc, user, category_code=None, doc_number=None):
-    """The office sets the 主题分类 (the 索引号 follows; its serial stays) and the 文号."""
-    from .workflow import Invalid, flush_or_conflict, record
-    _office_on_queue(doc, user, "登记编目信息")
-    entry = doc.catalogue or assign(doc)
-    changes = []
-    if category_code and category_code != entry.category_code:
-        if category_name(category_code) is None:
-            raise Invalid("请从列表中选择主题分类。", {"category": "请从列表中选择主题分类。"})
-        entry.category_code, entry.category_name = category_code, category_name(category_code)
-        entry.index_no = format_index(entry.org_code, category_code, entry.year, entry.serial)
-        changes.append(f"主题分类：{entry.category_name}（索引号 {entry.index_no}）")
-    doc_number = (doc_number or "").strip()
-    if doc_number and doc_number != (doc.doc_number or ""):
-        if len(doc_number) > 64:
-            raise Invalid("文号不能超过64个字。", {"doc_number": "文号不能超过64个字。"})
-        doc.doc_number = doc_number
-        changes.append(f"文号：{doc_number}")
-    if changes:
-        record(doc, user, Action.CATALOGUE_EDIT, doc.state_enum, doc.state_enum, "；".join(changes))
-        flush_or_conflict(doc)
-    return entry
+def freeze_published_text(doc):
+    doc.catalogue.published_body_html = published_body(doc)
 
 
 # --- what the catalogue shows and exports ----------------------------------------------------------
 def entry_dict(doc, with_body=False):
     """One document's catalogue record, as the feed and the exports give it (see README)."""
     entry = doc.catalogue
-    published = doc.state == State.PUBLISHED.value
+    published = doc.state == State.PUBLISHED
     data = {
         "id": doc.id,
         "title": doc.title,
@@ -261,13 +183,13 @@ def entry_dict(doc, with_body=False):
         "published_on": doc.published_on.isoformat() if published and doc.published_on else None,
         "category_code": entry.category_code if entry else None,
         "category": entry.category_name if entry else None,
-        "channel": Channel(doc.published_channel).label if published and doc.published_channel else None,
+        "channel": doc.published_channel.label if published and doc.published_channel else None,
         "url": doc.published_url if published else None,
         "validity": VALID,
         "disclosure": Disclosure.PROACTIVE.label,
         "annotation": ANNOTATION_PROACTIVE,
-        "state": doc.state,
-        "state_label": doc.state_enum.label,
+        "state": doc.state.value,
+        "state_label": doc.state.label,
     }
     if with_body:
         data["body_html"] = entry.published_body_html if (entry and published) else None

@@ -8,14 +8,17 @@ Three kinds are found:
 
 A number is only taken when it stands alone: never a piece of a longer run of digits or letters,
 so a 文号 (泉交办〔2020〕19号), an index number (QZ00120-0204-2020-00108) or a date is not a hit.
-No Flask here: :func:`scan` works on plain text, :func:`highlight` and :func:`redact` on sanitized
-body HTML (text between tags only, the markup is kept).
+No Flask here: :func:`scan` works on plain text, :func:`highlight` and :func:`redact` on body HTML
+through the parsed tree (``sanitize.TextMap``): only text changes, the markup is kept, and the
+result is re-sanitized.
 """
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import escape
+from functools import partial
+
+from ..sanitize import PII_TITLE, TextMap, element
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -35,10 +38,6 @@ class Hit:
     value: str          # exactly as written in the text
     start: int
     end: int
-
-    @property
-    def digits(self):
-        return re.sub(r"[^0-9Xx]", "", self.value).upper()
 
 
 def id_check_ok(number):
@@ -113,46 +112,32 @@ def distinct(hits):
     return out
 
 
-_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+def highlight(body_html):
+    """The body with each hit wrapped in <mark class="pii pii-KIND" data-kind=KIND> (the office's
+    view of a queued document), re-sanitized."""
+    text = TextMap(body_html)
+    text.change([(h.start, h.end, partial(_mark, h.kind), True) for h in scan(text.text)])
+    return text.html()
 
 
-def _map_text(body_html, replace):
-    """Apply ``replace(text_segment)`` to the text between tags of sanitized HTML."""
-    parts = _TAG_SPLIT.split(body_html or "")
-    return "".join(p if p.startswith("<") else replace(p) for p in parts)
-
-
-def highlight(body_html, hits=None):
-    """The body with each hit wrapped in <mark class="pii" data-kind=...> (for the office's view)."""
-    def mark(segment):
-        out, pos = [], 0
-        for hit in scan(segment):
-            out.append(segment[pos:hit.start])
-            out.append(f'<mark class="pii pii-{hit.kind}" data-kind="{hit.kind}" '
-                       f'title="疑似个人信息">{escape(hit.value)}</mark>')
-            pos = hit.end
-        out.append(segment[pos:])
-        return "".join(out)
-    return _map_text(body_html, mark)
+def _mark(kind):
+    return element("mark", class_=f"pii pii-{kind}", data_kind=kind, title=PII_TITLE)
 
 
 def redact(body_html, values):
-    """The body with every occurrence of each value replaced by ■■■ (text only, markup kept).
-
-    If a value still shows in the text afterwards (it was split by markup, e.g. half in bold),
-    the body falls back to plain paragraphs so that nothing redacted can survive.
-    """
-    from .sanitize import body_text, clean_body
+    """The body with every occurrence of each value replaced by ■■■, wherever the markup splits
+    it (the text is cut across elements), re-sanitized."""
     values = sorted({v for v in values if v}, key=len, reverse=True)
+    text = TextMap(body_html)
     if not values:
-        return body_html
-
-    def cut(segment):
-        for value in values:
-            segment = segment.replace(value, REDACTION)
-        return segment
-    result = _map_text(body_html, cut)
-    flat = re.sub(r"\s", "", body_text(result))
-    if any(re.sub(r"\s", "", v) in flat for v in values):
-        return clean_body(cut(body_text(body_html)))
-    return result
+        return text.html()
+    taken = []
+    for value in values:
+        start = text.text.find(value)
+        while start >= 0:
+            end = start + len(value)
+            if all(end <= a or start >= b for a, b in taken):
+                taken.append((start, end))
+            start = text.text.find(value, end)
+    text.change([(a, b, lambda: REDACTION, False) for a, b in taken])
+    return text.html()

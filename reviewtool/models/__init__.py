@@ -1,0 +1,9 @@
+"""The database models, by area.  Data and invariants; no workflow here."""
+from .calendar import CalendarDay, CalendarYear
+from .documents import Document, DocumentVersion, Event, RedactionSpan, Tagged
+from .publishing import CatalogueEntry, ConfidentialityCheck, PiiResolution, SerialCounter, Setting
+from .users import Division, User, division_leaders
+
+__all__ = ["CalendarDay", "CalendarYear", "Document", "DocumentVersion", "Event", "RedactionSpan",
+           "Tagged", "CatalogueEntry", "ConfidentialityCheck", "PiiResolution", "SerialCounter",
+           "Setting", "Division", "User", "division_leaders"]

@@ -1,0 +1,172 @@
+"""Documents (公文), their submitted versions, the spans removed from a redacted copy, and the
+audit trail.  Data and invariants only: the rules that move a document live in workflow.py."""
+from sqlalchemy import Index, UniqueConstraint, text
+
+from ..dates import utcnow
+from ..labels import ANNOTATION_PROACTIVE, Action, Channel, Disclosure, LegalBasis, Role, State
+from .base import db, enum_column
+
+
+class Tagged:
+    """The disclosure tagging, read as vocabulary: shared by a document and its versions."""
+
+    @property
+    def channel_list(self):
+        return [c for c in (Channel.get(k) for k in (self.channels or "").split(",") if k) if c]
+
+
+class Document(Tagged, db.Model):
+    """An outgoing official document (公文) and its current, editable content."""
+    __table_args__ = (
+        # The work lists filter by state / division / drafter and sort by urgency then recency:
+        # these let the database read a list in order instead of sorting every match
+        # (measured in bench/README.md).
+        Index("ix_document_state_order", "state", text("is_urgent DESC"), text("updated_at DESC"),
+              text("id DESC")),
+        Index("ix_document_order", text("is_urgent DESC"), text("updated_at DESC"), text("id DESC")),
+        Index("ix_document_division_state", "division_id", "state", "drafter_id"),
+        # The few published documents whose interpretation material is still owed (三同步).
+        Index("ix_document_interpretation_due", "published_on",
+              postgresql_where=text("interpretation_published_on IS NULL AND interpretation_html <> ''"),
+              sqlite_where=text("interpretation_published_on IS NULL AND interpretation_html <> ''")),
+        Index("ix_document_drafter_order", "drafter_id", text("is_urgent DESC"),
+              text("updated_at DESC"), text("id DESC")),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(200), nullable=False)
+    doc_number = db.Column(db.String(64))          # 文号, e.g. 泉交办〔2020〕19号
+    division_id = db.Column(db.ForeignKey("division.id"), nullable=False)
+    drafter_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    body_html = db.Column(db.Text, nullable=False, default="")
+    is_urgent = db.Column(db.Boolean, nullable=False, default=False)
+    channels = db.Column(db.String(200), nullable=False, default="")   # comma-separated Channel keys
+    disclosure = enum_column(Disclosure, "disclosure")
+    legal_basis = enum_column(LegalBasis, "legal_basis", length=40)
+    reason_text = db.Column(db.Text, nullable=False, default="")
+    state = enum_column(State, "state", nullable=False, default=State.DRAFT)
+    version_no = db.Column(db.Integer, nullable=False, default=0)  # submissions so far
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    submitted_at = db.Column(db.DateTime)
+    approved_at = db.Column(db.DateTime)
+    published_on = db.Column(db.Date)
+    published_channel = enum_column(Channel, "published_channel")
+    published_url = db.Column(db.String(500))
+    # Deadline clocks (see deadlines.py): the local date each one started.
+    office_clock_from = db.Column(db.Date)          # formed or returned for change → send to office
+    publish_clock_from = db.Column(db.Date)         # formed or changed → publish (proactive)
+    post_hoc_from = db.Column(db.Date)              # urgent document submitted with review pending
+    post_hoc_done_at = db.Column(db.DateTime)       # its disclosure review signed off
+    is_decision = db.Column(db.Boolean, nullable=False, default=False)  # 行政许可、处罚决定
+    # Policy interpretation material (解读材料), drafted and signed off with the document (三同步).
+    interpretation_html = db.Column(db.Text, nullable=False, default="")
+    interpretation_published_on = db.Column(db.Date)
+    interpretation_url = db.Column(db.String(500))
+    decision_date = db.Column(db.Date)
+    # Optimistic lock: an UPDATE that finds another writer got there first fails.
+    lock_version = db.Column(db.Integer, nullable=False, default=1)
+
+    division = db.relationship("Division")
+    drafter = db.relationship("User", foreign_keys=[drafter_id])
+    versions = db.relationship("DocumentVersion", back_populates="document",
+                               order_by="DocumentVersion.number")
+    events = db.relationship("Event", back_populates="document", order_by="Event.id")
+    redaction_spans = db.relationship("RedactionSpan", back_populates="document",
+                                      order_by="RedactionSpan.id")
+    catalogue = db.relationship("CatalogueEntry", back_populates="document", uselist=False)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def annotation(self):
+        """The 附注 line: only a proactive document that has been approved for publishing has it."""
+        if (self.disclosure == Disclosure.PROACTIVE
+                and self.state in (State.PUBLISH_QUEUE, State.PUBLISHED)):
+            return ANNOTATION_PROACTIVE
+        return None
+
+    @property
+    def last_event(self):
+        return self.events[-1] if self.events else None
+
+    @property
+    def active_redaction_spans(self):
+        return [s for s in self.redaction_spans if s.withdrawn_at is None]
+
+    def __repr__(self):
+        return f"<Document {self.id} {self.state}>"
+
+
+class DocumentVersion(Tagged, db.Model):
+    """A frozen copy of the document as it was at one submission."""
+    __table_args__ = (UniqueConstraint("document_id", "number", name="document_number"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    document_id = db.Column(db.ForeignKey("document.id"), nullable=False, index=True)
+    number = db.Column(db.Integer, nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    doc_number = db.Column(db.String(64))
+    body_html = db.Column(db.Text, nullable=False)
+    is_urgent = db.Column(db.Boolean, nullable=False)
+    channels = db.Column(db.String(200), nullable=False)
+    disclosure = enum_column(Disclosure, "disclosure")
+    legal_basis = enum_column(LegalBasis, "legal_basis", length=40)
+    reason_text = db.Column(db.Text, nullable=False)
+    interpretation_html = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+
+    document = db.relationship("Document", back_populates="versions")
+    created_by = db.relationship("User")
+
+    FIELDS = ("title", "doc_number", "body_html", "is_urgent", "channels", "disclosure",
+              "legal_basis", "reason_text", "interpretation_html")
+
+    @classmethod
+    def snapshot(cls, document, number, user):
+        return cls(document=document, number=number, created_by=user,
+                   **{f: getattr(document, f) for f in cls.FIELDS})
+
+
+class Event(db.Model):
+    """One act: who (in which role), when, on what, from, to, comment.  Never updated or deleted.
+
+    A document's events have ``document_id`` and the states ``from_state`` → ``to_state``;
+    an act on something else (a user, a division, a calendar year, a setting) names it in
+    ``subject`` and what it changed in ``before`` → ``after``."""
+    id = db.Column(db.Integer, primary_key=True)
+    document_id = db.Column(db.ForeignKey("document.id"), index=True)
+    subject = db.Column(db.String(60))               # e.g. "user:5", "calendar:2027"
+    actor_id = db.Column(db.ForeignKey("user.id"))   # NULL: a command run on the server
+    actor_role = enum_column(Role, "actor_role", constraint=False)   # held when acting
+    action = enum_column(Action, "action", length=40, constraint=False, nullable=False)
+    from_state = enum_column(State, "from_state", constraint=False)
+    to_state = enum_column(State, "to_state", constraint=False)
+    before = db.Column(db.Text, nullable=False, default="")
+    after = db.Column(db.Text, nullable=False, default="")
+    comment = db.Column(db.Text, nullable=False, default="")
+    version_no = db.Column(db.Integer, nullable=False, default=0)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    document = db.relationship("Document", back_populates="events")
+    actor = db.relationship("User")
+
+    @property
+    def actor_name(self):
+        return self.actor.name if self.actor else "命令行"
+
+
+class RedactionSpan(db.Model):
+    """One piece of a redacted (删减后公开) document's body to be removed from the published copy,
+    with its legal basis.  Never deleted: withdrawing a span sets ``withdrawn_at``."""
+    id = db.Column(db.Integer, primary_key=True)
+    document_id = db.Column(db.ForeignKey("document.id"), nullable=False, index=True)
+    text = db.Column(db.Text, nullable=False)
+    basis = enum_column(LegalBasis, "basis", length=40, nullable=False)
+    created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    withdrawn_at = db.Column(db.DateTime)
+
+    document = db.relationship("Document", back_populates="redaction_spans")
+    created_by = db.relationship("User")

@@ -1,0 +1,233 @@
+"""The acts outside the transition table, one function each (Indico's operations.py): take the
+actor, check with the predicates of ``permissions``, validate, act, write the Event, flush.
+The view commits once.  ``actor=None`` is a command run on the server (``flask …``)."""
+import re
+
+from sqlalchemy import select
+
+from . import permissions
+from .audit import changes, flush_or_conflict, record
+from .calendar import entry as calendar_entry
+from .dates import utcnow
+from .errors import Invalid, NotAllowed, WorkflowError, WrongState
+from .extensions import db
+from .labels import Action, DayKind, Disclosure, LegalBasis, PiiDecision, PiiKind, Role
+from .models import Division, PiiResolution, RedactionSpan, Setting, User
+from .publishing import catalogue, redaction
+
+
+# --- 删减标注: the drafter marks what a 删减后公开 document removes ------------------------------
+def _check_redaction(doc, user):
+    if not permissions.own(doc, user):
+        raise NotAllowed("只有拟稿人本人可以标注删减内容。")
+    if not permissions.can_mark_redaction(doc, user):
+        raise WrongState(f"该公文当前状态为“{doc.state.label}”，不能修改删减标注。")
+    if doc.disclosure != Disclosure.REDACTED:
+        raise WorkflowError("只有公开属性为“删减后公开”的公文才需标注删减内容，请先保存公开属性。")
+
+
+def add_redaction_span(doc, user, text, basis):
+    """Mark a piece of the body for removal; it must occur in the body, with a basis from the list."""
+    _check_redaction(doc, user)
+    text = redaction.normalize(text)
+    errors = {}
+    if not text:
+        errors["text"] = "请粘贴要删除的原文。"
+    elif len(text) > redaction.MAX_SPAN_CHARS:
+        errors["text"] = f"删除的内容不能超过{redaction.MAX_SPAN_CHARS}个字，请分段标注。"
+    elif not redaction.occurs(doc.body_html, text):
+        errors["text"] = "正文中没有这段文字，请从正文中原样复制要删除的内容。"
+    elif any(redaction.normalize(s.text) == text for s in doc.active_redaction_spans):
+        errors["text"] = "这段文字已经标注过了。"
+    chosen = LegalBasis.get(basis or "")
+    if chosen not in redaction.bases():
+        errors["basis"] = "请从列表中选择删减的法律依据。"
+    if errors:
+        raise Invalid("；".join(errors.values()), errors)
+    span = RedactionSpan(document=doc, text=text, basis=chosen, created_by=user)
+    db.session.add(span)
+    record(Action.REDACTION_ADD, user, document=doc, from_state=doc.state, to_state=doc.state,
+           after=f"{redaction.excerpt(text)}（依据：{chosen.article}）")
+    flush_or_conflict(doc)
+    return span
+
+
+def withdraw_redaction_span(doc, user, span_id):
+    """Withdraw a span (never deleted: it keeps who marked it and when, and when it was withdrawn)."""
+    _check_redaction(doc, user)
+    span = db.session.get(RedactionSpan, span_id)
+    if span is None or span.document_id != doc.id:
+        raise WorkflowError("找不到该删减标注，请刷新后重试。")
+    if span.withdrawn_at is None:
+        span.withdrawn_at = utcnow()
+        record(Action.REDACTION_WITHDRAW, user, document=doc, from_state=doc.state,
+               to_state=doc.state, before=f"{redaction.excerpt(span.text)}（依据：{span.basis.article}）")
+        flush_or_conflict(doc)
+    return span
+
+
+# --- the office's acts on a queued document -------------------------------------------------------
+def _check_queue(doc, user, what):
+    if not permissions.can_work_publish_queue(doc, user):
+        if not permissions.OFFICE(doc, user):
+            raise NotAllowed(f"只有办公室可以{what}（任何人都不能处理本人起草的公文）。")
+        raise WrongState(f"该公文当前状态为“{doc.state.label}”，不能{what}。")
+
+
+def resolve_pii(doc, user, kind, value, decision, remark=""):
+    """Resolve one hit: redact it, or confirm (with a remark) that it may lawfully be published."""
+    _check_queue(doc, user, "处理个人信息")
+    decision, kind = PiiDecision.get(decision), PiiKind.get(kind)
+    if decision is None:
+        raise Invalid("请选择处理方式。", {"decision": "请选择处理方式。"})
+    if kind is None or not any(f.kind == kind and f.value == value for f in catalogue.findings(doc)):
+        raise Invalid("正文中没有该项个人信息，请刷新后重试。")
+    remark = (remark or "").strip()
+    if decision == PiiDecision.LAWFUL and not remark:
+        raise Invalid("确认可以公开的，须写明依据或理由。", {"remark": "须写明依据或理由。"})
+    resolution = PiiResolution(document_id=doc.id, version_no=doc.version_no, kind=kind, value=value,
+                               decision=decision, remark=remark, decided_by_id=user.id)
+    db.session.add(resolution)
+    record(Action.PII_RESOLVE, user, document=doc, from_state=doc.state, to_state=doc.state,
+           after=f"{kind.label} {mask(value)}：{decision.label}", comment=remark)
+    flush_or_conflict(doc)
+    return resolution
+
+
+def mask(value):
+    """A hit as the audit trail shows it: never the whole number."""
+    return value[:3] + "…" + value[-2:] if len(value) > 6 else "…"
+
+
+def update_catalogue(doc, user, category_code=None, doc_number=None):
+    """The office sets the 主题分类 (the 索引号 follows; its serial stays) and the 文号."""
+    _check_queue(doc, user, "登记编目信息")
+    entry = doc.catalogue or catalogue.assign(doc)
+    before, after = {}, {}
+    if category_code and category_code != entry.category_code:
+        if catalogue.category_name(category_code) is None:
+            raise Invalid("请从列表中选择主题分类。", {"category": "请从列表中选择主题分类。"})
+        before["category"] = f"{entry.category_name}（{entry.index_no}）"
+        catalogue.set_category(entry, category_code)
+        after["category"] = f"{entry.category_name}（{entry.index_no}）"
+    doc_number = (doc_number or "").strip()
+    if doc_number and doc_number != (doc.doc_number or ""):
+        if len(doc_number) > 64:
+            raise Invalid("文号不能超过64个字。", {"doc_number": "文号不能超过64个字。"})
+        before["doc_number"], after["doc_number"] = doc.doc_number, doc_number
+        doc.doc_number = doc_number
+    if after:
+        old, new = changes(before, after, {"category": "主题分类", "doc_number": "文号"})
+        record(Action.CATALOGUE_EDIT, user, document=doc, from_state=doc.state, to_state=doc.state,
+               before=old, after=new)
+        flush_or_conflict(doc)
+    return entry
+
+
+# --- the admin's acts -------------------------------------------------------------------------------
+def _check_admin(actor):
+    if actor is not None and not permissions.is_admin(actor):
+        raise NotAllowed("只有系统管理员可以执行该操作。")
+
+
+def set_setting(actor, key, value, label):
+    _check_admin(actor)
+    row = db.session.get(Setting, key) or Setting(key=key, value="")
+    if row.value == value:
+        return row
+    record(Action.SETTING_CHANGE, actor, subject=f"setting:{key}", before=f"{label}：{row.value or '—'}",
+           after=f"{label}：{value}")
+    row.value, row.updated_by_id = value, actor.id if actor else None
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def set_org_code(actor, value):
+    value = (value or "").strip()
+    if not re.fullmatch(r"[0-9A-Za-z]{1,40}", value):
+        raise Invalid("机构代码只能由字母和数字组成（不超过40位）。", {"org_code": "机构代码只能由字母和数字组成（不超过40位）。"})
+    return set_setting(actor, catalogue.ORG_CODE_KEY, value, "机构代码")
+
+
+USER_FIELDS = {"username": "用户名", "name": "姓名", "role": "角色", "division": "所在科室",
+               "leads": "分管科室", "active": "状态"}
+
+
+def _describe(user):
+    return {"username": user.username, "name": user.name,
+            "role": Role(user.role).label if user.role else "",
+            "division": user.division.name if user.division else "",
+            "leads": "、".join(d.name for d in user.led_divisions),
+            "active": "启用" if user.active else "停用"}
+
+
+def save_user(actor, user, *, username, name, role, division_id=None, led_division_ids=(),
+              active=True, password=None):
+    """Create or change a user.  A division head leads at least one division; a drafter works in
+    one.  Every change (and a password set or reset) is an Event."""
+    _check_admin(actor)
+    problems = {}
+    role = Role.get(role)
+    if role is None:
+        problems["role"] = "请选择角色。"
+    if db.session.scalar(select(User.id).where(User.username == username, User.id != user.id)):
+        problems["username"] = "该用户名已被使用。"
+    division = db.session.get(Division, division_id) if division_id else None
+    led = (db.session.scalars(select(Division).where(Division.id.in_(list(led_division_ids))))
+           .all() if led_division_ids else [])
+    if role == Role.DRAFTER and division is None:
+        problems["division_id"] = "拟稿人须选择所在科室。"
+    if role == Role.DIVISION_HEAD and not led:
+        problems["led_division_ids"] = "分管领导须选择至少一个分管科室。"
+    if user.id is None and not password:
+        problems["password"] = "新用户须设置初始密码。"
+    if problems:
+        raise Invalid("；".join(problems.values()), problems)
+    before = _describe(user) if user.id else {}
+    user.username, user.name, user.role = username, name, role
+    user.division = division
+    user.led_divisions = led if role == Role.DIVISION_HEAD else []
+    user.active = bool(active)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    old, new = changes(before, _describe(user), USER_FIELDS)
+    if password and before:
+        new = f"{new}；重设密码" if new else "重设密码"
+    if new or not before:
+        record(Action.USER_UPDATE if before else Action.USER_CREATE, actor, subject=f"user:{user.id}",
+               before=old, after=new)
+    db.session.flush()
+    return user
+
+
+def create_division(actor, name):
+    _check_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("请填写科室名称。", {"name": "请填写科室名称。"})
+    if db.session.scalar(select(Division.id).filter_by(name=name)):
+        raise Invalid("已有同名科室。", {"name": "已有同名科室。"})
+    division = Division(name=name)
+    db.session.add(division)
+    db.session.flush()
+    record(Action.DIVISION_CREATE, actor, subject=f"division:{division.id}", after=name)
+    return division
+
+
+def save_calendar_year(actor, year, entries, *, maintained, note="", source=""):
+    """A new version of the year's holidays (None when nothing changed), audited."""
+    _check_admin(actor)
+    current = calendar_entry.current_version(year)
+    saved = calendar_entry.save_year(year, entries, maintained=maintained, note=note, user=actor,
+                                     source=source)
+    if saved is not None:
+        holidays = sum(1 for e in entries if e.kind == DayKind.HOLIDAY)
+        before = (f"版本#{current.id}：{len(current.days)}天"
+                  f"{'，已维护' if current.maintained else ''}") if current else ""
+        record(Action.CALENDAR_SAVE, actor, subject=f"calendar:{year}", before=before,
+               after=f"版本#{saved.id}：放假{holidays}天，调休上班{len(entries) - holidays}天"
+                     f"{'，已维护' if saved.maintained else ''}", comment=source)
+    return saved

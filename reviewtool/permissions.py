@@ -1,0 +1,92 @@
+"""Who may do what.  Views answer 403/404 from these; templates show buttons from these; the
+workflow's transition table names them as its ``who``.  One rule, read everywhere.
+
+Nobody acts on their own document in any role: a drafter later made an office user, a division
+head or the principal still cannot pass, sign, check or publish what they drafted.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from .labels import (WHO_DIVISION_HEAD, WHO_DRAFTER_OF, WHO_OFFICE, WHO_OFFICE_OR_DRAFTER,
+                     WHO_PRINCIPAL, Role, State)
+
+
+@dataclass(frozen=True)
+class Who:
+    """A predicate over (document, user) with the Chinese name of whom it admits."""
+    label: str
+    test: Callable
+
+    def __call__(self, doc, user):
+        return bool(user is not None and user.is_authenticated and self.test(doc, user))
+
+
+def own(doc, user):
+    return doc.drafter_id == user.id
+
+
+DRAFTER_OF = Who(WHO_DRAFTER_OF, lambda doc, user: user.has_role(Role.DRAFTER) and own(doc, user))
+OFFICE = Who(WHO_OFFICE, lambda doc, user: user.has_role(Role.OFFICE) and not own(doc, user))
+DIVISION_HEAD_OF = Who(WHO_DIVISION_HEAD,
+                       lambda doc, user: user.leads(doc.division_id) and not own(doc, user))
+PRINCIPAL = Who(WHO_PRINCIPAL, lambda doc, user: user.has_role(Role.PRINCIPAL) and not own(doc, user))
+OFFICE_OR_DRAFTER = Who(WHO_OFFICE_OR_DRAFTER,
+                        lambda doc, user: OFFICE(doc, user) or DRAFTER_OF(doc, user))
+
+
+# --- seeing and editing ------------------------------------------------------------------------
+def can_view(doc, user):
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.DRAFTER):
+        return own(doc, user) or (doc.division_id == user.division_id and doc.state != State.DRAFT)
+    if own(doc, user):                       # a former drafter keeps seeing what they wrote
+        return True
+    if doc.state == State.DRAFT:
+        return False
+    if user.has_role(Role.DIVISION_HEAD):
+        return user.leads(doc.division_id)
+    return user.has_role(Role.PRINCIPAL) or user.has_role(Role.OFFICE)
+
+
+# What the drafter may change in each editable state: a signed-off urgent document only its review.
+CONTENT_FIELDS = ("title", "doc_number", "body_html", "is_urgent", "is_decision", "decision_date",
+                  "interpretation_html")
+DISCLOSURE_FIELDS = ("channels", "disclosure", "legal_basis", "reason_text")
+EDITABLE = {
+    State.DRAFT: CONTENT_FIELDS + DISCLOSURE_FIELDS,
+    State.RETURNED: CONTENT_FIELDS + DISCLOSURE_FIELDS,
+    State.REVIEW_PENDING: DISCLOSURE_FIELDS,
+}
+
+
+def editable_fields(doc):
+    return EDITABLE.get(doc.state, ())
+
+
+def can_edit(doc, user):
+    return DRAFTER_OF(doc, user) and doc.state in EDITABLE
+
+
+def can_mark_redaction(doc, user):
+    """The drafter marks what a 删减后公开 document removes while its disclosure is editable."""
+    return can_edit(doc, user) and "disclosure" in editable_fields(doc)
+
+
+def can_work_publish_queue(doc, user):
+    """The office's acts on a queued document: 主题分类/文号, personal data, the checks."""
+    return OFFICE(doc, user) and doc.state == State.PUBLISH_QUEUE
+
+
+can_resolve_pii = can_work_publish_queue
+can_edit_catalogue = can_work_publish_queue
+
+
+def sees_personal_data_marks(doc, user):
+    """The office sees the personal data the scan found, marked in a queued document's text."""
+    return can_work_publish_queue(doc, user)
+
+
+# --- the admin's screens --------------------------------------------------------------------------
+def is_admin(user):
+    return user.is_authenticated and user.has_role(Role.ADMIN)

@@ -1,0 +1,164 @@
+"""What the document screens show, computed from the rules so that templates only lay it out:
+the action panel (which buttons, which forms), the paper, the pre-publishing panel, the
+redaction comparison — and acting on a document from a button of the panel."""
+from dataclasses import dataclass, field
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+
+from .. import permissions
+from ..dates import local_today
+from ..deadlines import open_clocks
+from ..errors import Invalid, WorkflowError
+from ..forms import PublishForm
+from ..labels import ACTION_BUTTONS, Action, Disclosure, State
+from ..publishing import catalogue, pii, redaction
+from ..sanitize import clean_text, safe_html
+from ..workflow import allowed_actions, needs_comment, perform
+from .common import action_url, get_document_or_404, render, wants_fragment
+
+PUBLICATION_FORMS = {Action.MARK_PUBLISHED: "publish_form",
+                     Action.MARK_INTERPRETATION_PUBLISHED: "interpretation_form"}
+OWN_BUTTONS = (Action.SUBMIT, Action.SUBMIT_REVIEW)
+
+
+@dataclass
+class Button:
+    action: Action
+    url: str
+    label: str
+    backward: bool = False
+
+
+@dataclass
+class Publication:
+    action: Action
+    url: str
+    form: object
+    button: str
+
+
+@dataclass
+class ActionPanel:
+    doc: object
+    edit_label: str = ""
+    own_buttons: list = field(default_factory=list)
+    publications: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    error: str = ""
+    done: str = ""
+    comment: str = ""
+
+    @property
+    def comment_required(self):
+        return any(b.backward for b in self.decisions)
+
+    @property
+    def empty(self):
+        return not (self.edit_label or self.own_buttons or self.publications or self.decisions)
+
+
+def action_panel(doc, error="", done="", comment="", forms=None):
+    user = current_user
+    panel = ActionPanel(doc, error=error, done=done, comment=comment)
+    if permissions.can_edit(doc, user):
+        panel.edit_label = "补充公开属性审查" if doc.state == State.REVIEW_PENDING else "修改公文"
+    for action in allowed_actions(doc, user):
+        url = action_url(action, doc)
+        label = ACTION_BUTTONS.get(action, action.label)
+        if action in PUBLICATION_FORMS:
+            form = (forms or {}).get(action) or PublishForm(formdata=None, published_on=local_today())
+            panel.publications.append(Publication(action, url, form, label))
+        elif action in OWN_BUTTONS:
+            panel.own_buttons.append(Button(action, url, label))
+        else:
+            panel.decisions.append(Button(action, url, label, needs_comment(action)))
+    return panel
+
+
+def actions_panel(doc, status=200, headers=None, forms=None, **panel_args):
+    """The action panel alone, as an htmx swap answers (with the counts it may have changed)."""
+    return render("documents/_actions.html", "documents/_actions.html", status, refresh_nav=True,
+                  headers=headers, panel=action_panel(doc, forms=forms, **panel_args))
+
+
+@dataclass
+class Prepublish:
+    """Catalogue metadata (everyone who can see the document) and, for the office on a queued
+    document, the confidentiality check, the personal-data hits, the catalogue form."""
+    doc: object
+    entry: object
+    office_queue: bool
+    categories: list = field(default_factory=list)
+    check: object = None
+    findings: list = field(default_factory=list)
+    problems: dict = field(default_factory=dict)
+
+
+def prepublish(doc):
+    office_queue = permissions.can_work_publish_queue(doc, current_user)
+    if doc.catalogue is None and not office_queue:
+        return None
+    if not office_queue:
+        return Prepublish(doc, doc.catalogue, False)
+    return Prepublish(doc, doc.catalogue, True, catalogue.categories(), catalogue.latest_check(doc),
+                      catalogue.findings(doc), catalogue.publish_problems(doc))
+
+
+@dataclass
+class RedactionView:
+    spans: list
+    original: object
+    copy: object
+    can_mark: bool
+
+
+def redaction_view(doc):
+    if doc.disclosure != Disclosure.REDACTED:
+        return None
+    spans = doc.active_redaction_spans
+    return RedactionView(spans, safe_html(doc.body_html),
+                         safe_html(redaction.redacted_html(doc)) if spans else None,
+                         permissions.can_mark_redaction(doc, current_user))
+
+
+def paper_html(doc):
+    """The body as the paper shows it: for the office, a queued document's personal data marked."""
+    if permissions.sees_personal_data_marks(doc, current_user):
+        return safe_html(pii.highlight(doc.body_html))
+    return safe_html(doc.body_html)
+
+
+def document_context(doc, forms=None, **panel_args):
+    return dict(doc=doc, panel=action_panel(doc, forms=forms, **panel_args),
+                open_clocks=open_clocks(doc), paper=paper_html(doc),
+                interpretation=safe_html(doc.interpretation_html) if doc.interpretation_html else None,
+                prepublish=prepublish(doc), redaction=redaction_view(doc))
+
+
+# --- acting from the panel -------------------------------------------------------------------------
+def comment_from_form(limit=2000):
+    """The comment of an act; refused in place when too long, never silently cut."""
+    comment = clean_text(request.form.get("comment", ""))
+    if len(comment) > limit:
+        message = f"意见不能超过{limit}个字（现有{len(comment)}个字），请精简后再提交。"
+        raise Invalid(message, {"comment": message})
+    return comment
+
+
+def act(doc_id, action, comment=None, **data):
+    """Load, check, act on one document; answer with its refreshed action panel or a redirect.
+    A refusal answers in place (the panel with the error, what was typed kept)."""
+    doc = get_document_or_404(doc_id)
+    typed = request.form.get("comment", "")
+    try:
+        perform(doc, action, current_user, comment_from_form() if comment is None else comment, **data)
+    except WorkflowError as error:
+        if wants_fragment():
+            return actions_panel(doc, status=error.status, error=error.message, comment=typed)
+        raise
+    message = f"已{Action(action).label}：{doc.title}"
+    if wants_fragment():
+        return actions_panel(doc, done=message, headers={"HX-Trigger": "document-changed"})
+    flash(message, "success")
+    return redirect(url_for("documents.view", doc_id=doc.id))
