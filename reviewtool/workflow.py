@@ -199,17 +199,22 @@ def needs_comment(action):
 
 # --- acting ------------------------------------------------------------------------------------
 def refusal(doc, action, user):
-    """The error that forbids ``user`` to take ``action`` on ``doc`` now, or None."""
+    """The error that forbids ``user`` to take ``action`` on ``doc`` now, or None.
+
+    WrongState (409): the step is one this person takes, but not in the document's state (it
+    moved on, or is not there yet) — the message names who acted last.  NotAllowed (403): the
+    step is not theirs, and nobody acts on a document they drafted in any role but drafter.
+    """
     t = transition_for(doc, action)
+    if t is not None and t.who(doc, user):
+        return None
+    if any(r.action == action and r.who(doc, user) for r in TRANSITIONS):
+        return WrongState(f"{last_act(doc.id)}当前状态为“{doc.state.label}”，不能{action.label}。")
+    if who.own(doc, user) and not (t is not None and t.who is who.DRAFTER_OF):
+        return NotAllowed(f"任何人都不能对本人起草的公文执行“{action.label}”。")
     if t is None:
-        if any(r.action == action and r.who(doc, user) for r in TRANSITIONS):
-            return WrongState(f"{last_act(doc.id)}当前状态为“{doc.state.label}”，不能{action.label}。")
         return NotAllowed(f"您无权对该公文执行“{action.label}”。")
-    if not t.who(doc, user):
-        if who.own(doc, user) and t.who is not who.DRAFTER_OF:
-            return NotAllowed(f"任何人都不能对本人起草的公文执行“{action.label}”。")
-        return NotAllowed(f"只有{t.who.label}可以执行“{action.label}”。")
-    return None
+    return NotAllowed(f"只有{t.who.label}可以执行“{action.label}”。")
 
 
 def perform(doc, action, user, comment="", **data):

@@ -103,3 +103,28 @@ def test_migrations_create_the_ordered_work_list_indexes(app, db):
     upgrade()
     names = {ix["name"] for ix in inspect(db.engine).get_indexes("document")}
     assert ORDERED | {"ix_document_division_state"} <= names
+
+
+def test_seed_demo_reset_rebuilds_the_demo_database(app, db):
+    """--reset empties documents with everything that hangs on them (catalogue entries, checks,
+    personal-data resolutions, spans, versions, events) and the demo users, then seeds again."""
+    from reviewtool.models import CatalogueEntry, ConfidentialityCheck, RedactionSpan
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    counts = lambda: (db.session.query(Document).count(), db.session.query(User).count(),  # noqa: E731
+                      db.session.query(CatalogueEntry).count(),
+                      db.session.query(ConfidentialityCheck).count(),
+                      db.session.query(RedactionSpan).count())
+    before = counts()
+    assert all(before), before
+    again = runner.invoke(args=["seed-demo", "--reset"])
+    assert again.exit_code == 0, again.output + repr(again.exception)
+    assert "已创建演示数据" in again.output
+    db.session.expire_all()
+    assert counts() == before
+    assert db.session.query(Division).filter_by(name="运输管理科").count() == 1

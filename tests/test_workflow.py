@@ -213,19 +213,21 @@ def test_drafter_cannot_sign_off_own_document_over_http(db, users, browser, make
     assert state_of(db, doc.id) == State.PRINCIPAL_REVIEW.value
 
 
-@pytest.mark.parametrize("state, url, who", [
-    (State.DRAFT, "/office/{id}/pass", "office"),                       # not submitted yet
-    (State.OFFICE_CHECK, "/review/{id}/division_sign_off", "head"),
-    (State.PUBLISH_QUEUE, "/review/{id}/principal_sign_off", "principal"),
-    (State.PRINCIPAL_REVIEW, "/documents/{id}/submit", "drafter"),
+@pytest.mark.parametrize("state, url, who, status", [
+    (State.DRAFT, "/office/{id}/pass", "office", 404),                  # a draft is not shown to them
+    (State.OFFICE_CHECK, "/review/{id}/division_sign_off", "head", 409),
+    (State.PUBLISH_QUEUE, "/review/{id}/principal_sign_off", "principal", 409),
+    (State.PRINCIPAL_REVIEW, "/documents/{id}/submit", "drafter", 409),
 ])
-def test_actions_in_the_wrong_state_are_refused(db, users, browser, make_document, state, url, who):
+def test_actions_in_the_wrong_state_are_refused(db, users, browser, make_document, state, url, who,
+                                                status):
     doc = make_document(state)
     before = (state_of(db, doc.id), len(events_of(db, doc.id)))
     response = browser(who).post(url.format(id=doc.id))
-    assert response.status_code in (404, 409)
-    if response.status_code == 409:
-        assert "当前状态为" in response.get_data(True)
+    assert response.status_code == status
+    if status == 409:
+        page = response.get_data(True)
+        assert "当前状态为" in page and "已由" in page            # who acted last, and when
     assert (state_of(db, doc.id), len(events_of(db, doc.id))) == before
 
 
@@ -349,3 +351,48 @@ def test_hostile_html_is_stored_sanitized_and_rendered_escaped(db, users, browse
     for url in (f"/documents/{doc.id}", f"/documents/{doc.id}/history", "/documents/?list=returned"):
         page = drafter.get(url).get_data(True)
         assert "<script>alert" not in page and "onerror=" not in page and "javascript:alert" not in page
+
+
+def test_a_second_approver_is_told_who_signed_and_when(db, users, browser, make_user, make_document):
+    """Two principals with the same page open: the second one's click names the first."""
+    make_user("principal2", "principal")
+    doc = make_document(State.PRINCIPAL_REVIEW)
+    first, second = browser("principal"), browser("principal2")
+    assert first.post(f"/review/{doc.id}/principal_sign_off", {"comment": "同意"}).status_code == 302
+    late = second.post(f"/review/{doc.id}/principal_sign_off", {"comment": "同意"}, htmx=True)
+    assert late.status_code == 409
+    assert "该公文已由PRINCIPAL于" in late.get_data(True) and "主要负责人签发" in late.get_data(True)
+
+
+def test_an_act_never_redirects_to_a_posted_next(db, users, browser, make_document):
+    doc = make_document(State.OFFICE_CHECK)
+    response = browser("office").post(f"/office/{doc.id}/pass", {"next": "//evil.example/x"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/documents/{doc.id}"
+
+
+@pytest.mark.parametrize("title", ['<img src=x onerror="alert(1)">', "\u200b\u200d\u2060", " <b></b> "])
+def test_a_title_of_only_markup_or_invisible_characters_is_refused_in_place(db, users, browser, title):
+    response = browser("drafter").post("/documents/new", form_for(Disclosure.PROACTIVE, title=title))
+    assert response.status_code == 422
+    page = response.get_data(True)
+    assert "请填写标题。" in page and "为提升政务公开工作水平" in page       # what was typed is kept
+    assert db.session.query(Document).count() == 0
+
+
+def test_bidi_overrides_are_stripped_from_titles_and_numbers(db, users, browser):
+    response = browser("drafter").post("/documents/new", form_for(
+        Disclosure.PROACTIVE, title="关于\u202e知通的\u202c培训", doc_number="某交办\u2066〔2026〕1号"))
+    assert response.status_code == 302
+    doc = db.session.query(Document).one()
+    assert doc.title == "关于知通的培训" and doc.doc_number == "某交办〔2026〕1号"
+
+
+def test_the_drafters_list_says_why_a_document_came_back(db, users, browser, make_document):
+    doc = make_document(State.DIVISION_REVIEW)
+    assert browser("head").post(f"/review/{doc.id}/send_back",
+                                {"comment": "请补充培训经费来源。"}).status_code == 302
+    listed = browser("drafter").get("/documents/?list=returned").get_data(True)
+    row = listed[listed.index(f'id="doc-{doc.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "退回拟稿人" in row and "请补充培训经费来源。" in row and "HEAD" in row

@@ -6,22 +6,19 @@ Without /usr/bin/chromium (or the playwright package) these tests are skipped, u
 REQUIRE_E2E=1, in which case they fail.  Screenshots go to test-output/screenshots/.
 """
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from ..servers import ROOT, clean_env, flask, free_port, stop, wait_for_port
 
 try:
     from playwright.sync_api import expect
 except ImportError:             # the autouse fixture below skips (or fails) every test then
     expect = None
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,61 +47,29 @@ def _e2e_runnable():
 
 
 # --- the server ---------------------------------------------------------------------------
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _flask(env, *args, **kw):
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120, **kw)
-
-
-def _wait_until_up(url, proc, log_path, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server did not answer {url} in {seconds}s:\n{log_path.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """Base URL of a real `flask run` process on 127.0.0.1, with init-db and seed-demo done."""
+    """Base URL of a real `flask run` process on 127.0.0.1, with init-db and seed-demo done.
+    Nothing requests a page before the tests do: its first requests are theirs."""
     workdir = tmp_path_factory.mktemp("e2e-server")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(DATABASE_URL=f"sqlite:///{workdir / 'reviewtool.db'}",
-               REVIEWTOOL_CONFIG="development", PYTHONUNBUFFERED="1")
-    for command in (("init-db",), ("seed-demo",)):
-        done = _flask(env, *command)
-        assert done.returncode == 0, f"flask {command[0]} failed:\n{done.stdout}\n{done.stderr}"
+    env = clean_env(DATABASE_URL=f"sqlite:///{workdir / 'reviewtool.db'}",
+                    REVIEWTOOL_CONFIG="development")
+    for command in ("init-db", "seed-demo"):
+        done = flask(env, command)
+        assert done.returncode == 0, f"flask {command} failed:\n{done.stdout}\n{done.stderr}"
 
-    port = _free_port()
+    port = free_port()
     log_path = workdir / "server.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--host", "127.0.0.1",
              "--port", str(port), "--no-reload", "--no-debugger", "--with-threads"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(f"{base_url}/login", proc, log_path)
-        yield base_url
+        wait_for_port(port, proc, log_path)
+        yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
     log = log_path.read_text()
     assert "Traceback" not in log, f"the server raised an exception during the tests:\n{log}"
 
@@ -126,10 +91,26 @@ def _screenshot_dir():
     SHOTS.mkdir(parents=True, exist_ok=True)
 
 
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+
+
+def assert_accessible(page, name):
+    """axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, options=AXE_OPTIONS)
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
+                + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+                for v in results.response["violations"]]
+    assert not problems, f"axe-core on {name}:\n" + "\n".join(problems)
+
+
 def screenshot(page, name, full_page=False):
-    """Save what a 1366×768 screen shows now, as test-output/screenshots/<name>.png."""
+    """Save what a 1366×768 screen shows now, as test-output/screenshots/<name>.png, and check
+    the screen with axe-core (WCAG 2.1 AA)."""
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    assert_accessible(page, name)
 
 
 class Session:
