@@ -63,7 +63,11 @@ def restart_office_clock(act):
 
 
 def stamp_approval(act):
+    """Signed: the approval time, and the 成文日期 unless it was entered for a document signed
+    outside the tool."""
     act.doc.approved_at = utcnow()
+    if not act.doc.signed_on_by_hand or act.doc.signed_on is None:
+        act.doc.signed_on = local_today()
 
 
 def close_post_hoc_review(act):

@@ -50,6 +50,10 @@ class Document(Tagged, db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = db.Column(db.DateTime)
     approved_at = db.Column(db.DateTime)
+    # 成文日期: the day the information is formed — the principal's sign-off, unless the drafter
+    # entered the date of a document signed outside the tool (signed_on_by_hand).
+    signed_on = db.Column(db.Date)
+    signed_on_by_hand = db.Column(db.Boolean, nullable=False, default=False)
     published_on = db.Column(db.Date)
     published_channel = enum_column(Channel, "published_channel")
     published_url = db.Column(db.String(500))

@@ -79,7 +79,7 @@ def assign(doc):
     (a document returned after the confidentiality check keeps its 索引号)."""
     if doc.catalogue is not None:
         return doc.catalogue
-    formed = to_local(doc.approved_at).date() if doc.approved_at else local_today()
+    formed = doc.signed_on or (to_local(doc.approved_at).date() if doc.approved_at else local_today())
     org, category = org_code(), default_category()
     serial = next_serial(org, formed.year)
     entry = CatalogueEntry(document=doc, org_code=org, year=formed.year, serial=serial,
