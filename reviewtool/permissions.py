@@ -78,9 +78,6 @@ def can_work_publish_queue(doc, user):
     return OFFICE(doc, user) and doc.state == State.PUBLISH_QUEUE
 
 
-can_resolve_pii = can_work_publish_queue
-can_edit_catalogue = can_work_publish_queue
-
 
 def sees_personal_data_marks(doc, user):
     """The office sees the personal data the scan found, marked in a queued document's text."""

@@ -1,12 +1,9 @@
 """What every template may use: the vocabularies, the action → route map, date filters."""
 from datetime import datetime
 
-from flask_login import current_user
-
 from .dates import to_local
-from .labels import (CATALOGUE_FIELDS, DOCUMENT_FIELDS, Action, Channel, Clock, Disclosure,
-                     PiiDecision, Role, State)
-from .permissions import can_edit
+from .labels import (CATALOGUE_FIELDS, Action, Channel, Clock, DayKind, Disclosure, PiiDecision,
+                     Role, State)
 from .queries.worklists import QUEUE_LIMIT
 from .sanitize import safe_html
 from .views.common import action_url
@@ -16,9 +13,9 @@ def register(app):
     @app.context_processor
     def inject():
         return dict(QUEUE_LIMIT=QUEUE_LIMIT, Action=Action, Channel=Channel, Clock=Clock,
-                    Disclosure=Disclosure, PiiDecision=PiiDecision, Role=Role, State=State, FIELDS=CATALOGUE_FIELDS,
-                    DOCUMENT_FIELDS=DOCUMENT_FIELDS, action_url=action_url,
-                    bureau_name=app.config["BUREAU_NAME"], can_edit=can_edit, me=current_user)
+                    DayKind=DayKind, Disclosure=Disclosure, PiiDecision=PiiDecision, Role=Role,
+                    State=State, FIELDS=CATALOGUE_FIELDS, action_url=action_url,
+                    bureau_name=app.config["BUREAU_NAME"])
 
     app.add_template_filter(safe_html, "user_html")
 

@@ -114,7 +114,6 @@ def _package_days(year):
 class _Year:
     year: int
     days: tuple          # ordinals of the working days, ascending
-    certain: bool
 
 
 def _as_date(value):
@@ -161,7 +160,7 @@ class WorkCalendar:
             first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
             days = tuple(o for o in range(first, last + 1)
                          if known.get(dt.date.fromordinal(o), (o - 1) % 7 < 5))   # ordinal 1 is a Monday
-            data = self._years[year] = _Year(year, days, self.is_year_maintained(year))
+            data = self._years[year] = _Year(year, days)
         return data
 
     def _unmaintained(self, first_ordinal, last_ordinal):
