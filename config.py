@@ -1,5 +1,6 @@
 """Configuration objects.  Secrets and the database come from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -14,6 +15,11 @@ def _database_url(default):
 
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def _int_env(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 class Config:
@@ -32,6 +38,31 @@ class Config:
     CATALOGUE_DEFAULT_CATEGORY = "0204"
     PER_PAGE = 50
     TESTING = False
+
+    # --- security (issue 8; README “安全 / Security”) ---------------------------------------
+    # Sessions: ended by logout, password change, deactivation and the admin's 全部下线 (a per-user
+    # epoch in the signed session, checked on every request), and by these two clocks.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_int_env("SESSION_IDLE_MINUTES", 8 * 60))
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_int_env("SESSION_LIFETIME_HOURS", 7 * 24))
+    # The largest request body (forms and uploads together), answered with a Chinese 413.  A
+    # file upload must fit in it with its form: read current_app.config["MAX_CONTENT_LENGTH"].
+    MAX_CONTENT_LENGTH = _int_env("MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH      # one text field may be as large as the body
+    # The longest URL (path and query string) the app answers; longer: a Chinese 414.
+    MAX_URL_LENGTH = _int_env("MAX_URL_LENGTH", 2048)
+    # Reverse proxies in front of the app that set X-Forwarded-For / -Proto (0: none, the
+    # client talks to gunicorn directly).  Behind the bureau's HTTPS proxy: 1.
+    TRUSTED_PROXIES = _int_env("TRUSTED_PROXIES", 0)
+    # Login throttling (Flask-Limiter): failed attempts per account and per client address.
+    # memory:// is per process; with several gunicorn workers or nodes use Redis, e.g.
+    # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (shared by every process).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "reviewtool")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
 
 
 class DevelopmentConfig(Config):

@@ -37,7 +37,7 @@ def code_version():
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/reviewtool_bench"
 
 # The demo accounts (reviewtool/demo.py) exist in every bench database, password below.
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "Demo-2026-gk"
 ROLE_USERS = {            # role -> the demo account the harness logs in as
     "drafter": "nigao",
     "division_head": "fenguan",

@@ -8,7 +8,7 @@ What it makes
   * users for every role: 5 drafters per division (the demo's nigao / nigao2 among them),
     6 division heads leading 3-4 divisions each (fenguan / fenguan2 lead the demo's
     divisions), the principal zhuyao (and a former, inactive principal), three office
-    users (bangong first), admin.  Every password is demo1234, as in reviewtool/demo.py;
+    users (bangong first), admin.  Every password is Demo-2026-gk, as in reviewtool/demo.py;
   * N documents spread over the last 10 years, in every state and with every disclosure
     attribute, their text made from the sentences of reviewtool/seeds/*.txt;
   * for each document the versions (one per submission) and events (one per state change)

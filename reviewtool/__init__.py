@@ -7,9 +7,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import configure_mappers
 
-from . import cli, template_helpers
+from . import cli, security, template_helpers
 from .errors import WorkflowError
-from .extensions import csrf, db, htmx, login_manager, migrate
+from .extensions import csrf, db, htmx, limiter, login_manager, migrate
 from .views import admin, auth, documents, office, public, publishing, redactions, review
 from .views.common import render_error, wrap_writes
 
@@ -37,6 +37,8 @@ def create_app(config=None):
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)              # before the blueprints: it bounds <int:…> in URLs
 
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
@@ -64,7 +66,7 @@ def _register_error_handlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error("表单已失效或缺少安全令牌（CSRF），请刷新页面后重试。", 400)
+        return render_error("表单已失效或缺少安全令牌（CSRF），请刷新页面后重试。", 400, page_level=True)
 
     messages = {
         400: "请求有误。", 403: "您无权访问该页面或执行该操作。", 404: "找不到该页面或公文。",

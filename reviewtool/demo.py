@@ -20,7 +20,7 @@ from .sanitize import clean_body
 from .workflow import create_document, perform
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "Demo-2026-gk"
 
 DIVISIONS = ["综合规划科", "建设管理科", "运输管理科", "安全监督科", "政策法规科"]
 

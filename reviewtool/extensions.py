@@ -1,4 +1,6 @@
 """Extensions, created once and wired to the app by ``init_app``."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -23,3 +25,6 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录。"
 login_manager.login_message_category = "warning"
+# Login throttling; storage, strategy and prefix come from config (RATELIMIT_*).  No default
+# limits: only the routes that check passwords are limited (views/auth.py).
+limiter = Limiter(key_func=get_remote_address)

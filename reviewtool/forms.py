@@ -11,10 +11,11 @@ from wtforms import (BooleanField, DateField, PasswordField, RadioField, SelectC
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import passwords
 from .calendar.entry import holidays_required, parse_lines
 from .labels import DOCUMENT_FIELDS as F
 from .labels import Channel, Disclosure, LegalBasis, Role
-from .sanitize import clean_body, clean_text
+from .sanitize import clean_body, clean_text, strip_invisible
 
 REQUIRED = "此项为必填项。"
 URL_PATTERN = re.compile(r"^https?://[^\s/?#<>\"']+\.[^\s/?#<>\"']+([/?#][^\s<>\"']*)?$", re.I)
@@ -39,8 +40,17 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired(REQUIRED), too_long(64)])
+    username = StringField("用户名", validators=[DataRequired(REQUIRED), too_long(64)],
+                           filters=[lambda v: strip_invisible(v).strip() if isinstance(v, str) else v])
     password = PasswordField("密码", validators=[DataRequired(REQUIRED), too_long(200)])
+
+
+class PasswordChangeForm(FlaskForm):
+    """修改密码: the user's own, with the old password; the policy is checked by ``operations``."""
+    old_password = PasswordField("原密码", validators=[DataRequired(REQUIRED), too_long(200)])
+    new_password = PasswordField("新密码", validators=[DataRequired(REQUIRED), too_long(200)],
+                                 description=passwords.RULE)
+    new_password2 = PasswordField("再次输入新密码", validators=[DataRequired(REQUIRED), too_long(200)])
 
 
 class DisclosureForm(FlaskForm):
@@ -155,7 +165,8 @@ class UserForm(FlaskForm):
     role = SelectField("角色", choices=options(Role.choices()), validators=[DataRequired(REQUIRED)])
     division_id = SelectField("所在科室", coerce=int, validate_choice=True)
     led_division_ids = MultiCheckboxField("分管科室", coerce=int)
-    password = PasswordField("密码", validators=[Optional(), too_long(200)])
+    password = PasswordField("密码", validators=[Optional(), too_long(200)],
+                             description="新用户必填；修改已有用户时留空表示不变。" + passwords.RULE)
     active = BooleanField("启用", default=True)
 
     def fill_from(self, user):

@@ -147,7 +147,16 @@ class Action(Labelled):
     DIVISION_CREATE = "division_create", "添加科室"
     CALENDAR_SAVE = "calendar_save", "保存节假日安排"
     SETTING_CHANGE = "setting_change", "修改系统设置"
+    # security (issue 8): sessions ended, passwords changed, logins locked out.
+    LOGOUT = "logout", "退出登录"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    SESSIONS_END = "sessions_end", "全部下线"
+    LOGIN_LOCKOUT = "login_lockout", "登录失败次数过多，暂时锁定"
 
+
+# security (issue 8): who an Event names when nobody signed in did it (a lockout).
+ACTOR_SYSTEM = "系统"
+ACTOR_COMMAND_LINE = "命令行"
 
 # What a button says where it differs from the action's name in the history.
 ACTION_BUTTONS = {

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from . import permissions
+from . import passwords, permissions
 from .audit import changes, flush_or_conflict, record
 from .calendar import entry as calendar_entry
 from .dates import utcnow
@@ -182,20 +182,27 @@ def save_user(actor, user, *, username, name, role, division_id=None, led_divisi
         problems["led_division_ids"] = "分管领导须选择至少一个分管科室。"
     if user.id is None and not password:
         problems["password"] = "新用户须设置初始密码。"
+    elif password and passwords.problem(password, username):
+        problems["password"] = passwords.problem(password, username)
     if problems:
         raise Invalid("；".join(problems.values()), problems)
     before = _describe(user) if user.id else {}
+    deactivated = bool(before) and user.active and not active
     user.username, user.name, user.role = username, name, role
     user.division = division
     user.led_divisions = led if role == Role.DIVISION_HEAD else []
     user.active = bool(active)
     if password:
         user.set_password(password)
+    if before and (password or deactivated):        # a reset or a deactivation ends their sessions
+        user.end_sessions()
     db.session.add(user)
     db.session.flush()
     old, new = changes(before, _describe(user), USER_FIELDS)
     if password and before:
         new = f"{new}；重设密码" if new else "重设密码"
+    if before and (password or deactivated):
+        new += "；已结束其全部登录会话"
     if new or not before:
         record(Action.USER_UPDATE if before else Action.USER_CREATE, actor, subject=f"user:{user.id}",
                before=old, after=new)
@@ -231,3 +238,55 @@ def save_calendar_year(actor, year, entries, *, maintained, note="", source=""):
                after=f"版本#{saved.id}：放假{holidays}天，调休上班{len(entries) - holidays}天"
                      f"{'，已维护' if saved.maintained else ''}", comment=source)
     return saved
+
+
+# --- security (issue 8): sessions, passwords, lockouts --------------------------------------------
+def end_sessions(actor, user):
+    """全部下线: every session of ``user`` ends (on every device), by the admin."""
+    _check_admin(actor)
+    user.end_sessions()
+    record(Action.SESSIONS_END, actor, subject=f"user:{user.id}", after=f"{user.name}（{user.username}）")
+    db.session.flush()
+
+
+def log_out(user):
+    """Logout ends every session of the user, this one included: a copied cookie dies with it."""
+    user.end_sessions()
+    record(Action.LOGOUT, user, subject=f"user:{user.id}")
+    db.session.flush()
+
+
+def change_password(user, old, new, repeated):
+    """The user's own 修改密码: the old password, the new one twice, the policy.  Ends the user's
+    other sessions (the caller signs this one in again with the new epoch)."""
+    problems = {}
+    if not user.check_password(old or ""):
+        problems["old_password"] = "原密码不正确。"
+    elif new != repeated:
+        problems["new_password2"] = "两次输入的新密码不一致。"
+    elif new == old:
+        problems["new_password"] = "新密码不能与原密码相同。"
+    else:
+        bad = passwords.problem(new, user.username)
+        if bad:
+            problems["new_password"] = bad
+    if problems:
+        raise Invalid("；".join(problems.values()), problems)
+    user.set_password(new)
+    user.end_sessions()
+    record(Action.PASSWORD_CHANGE, user, subject=f"user:{user.id}", after="已修改密码；其他登录会话已结束")
+    db.session.flush()
+
+
+def record_lockout(what, value, until, address):
+    """One Event when a login throttle locks: ``what`` is "account" or "address"."""
+    if what == "account":
+        user = db.session.scalar(select(User).filter_by(username=value))
+        subject = f"user:{user.id}" if user is not None else f"login:{value}"[:60]
+        detail = f"账号 {value}"
+    else:
+        subject, detail = f"address:{value}"[:60], f"来源地址 {value}"
+    record(Action.LOGIN_LOCKOUT, None, subject=subject,
+           after=f"{detail}：登录失败次数过多，锁定至 {until}",
+           comment=f"来源地址 {address}")
+    db.session.flush()

@@ -48,7 +48,7 @@ def test_init_db_create_user_and_seed_demo(app, db):
     assert refused.exit_code != 0 and "须用 --division" in refused.output
 
     result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0 and "demo1234" in result.output
+    assert result.exit_code == 0 and "Demo-2026-gk" in result.output
     states = {d.state for d in db.session.scalars(select(Document))}
     main_path = {s.value for s in State} - {"review_division", "review_principal"}
     assert states >= main_path, states                      # a document in every state of the path

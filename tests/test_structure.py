@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reviewtool"
 
 # Lowest first.  A module's layer is the first entry that names it or a package above it.
 LAYERS = [
-    {"labels", "errors", "dates", "extensions", "sanitize"},
+    {"labels", "errors", "dates", "extensions", "sanitize", "passwords"},
     {"models"},
     {"permissions", "audit", "calendar.workdays", "publishing.pii", "publishing.redaction",
      "publishing", "calendar"},
@@ -24,7 +24,7 @@ LAYERS = [
     {"workflow", "operations", "forms"},
     {"queries"},
     {"views", "demo"},
-    {"template_helpers", "cli"},
+    {"template_helpers", "cli", "security"},
     {""},                                                     # reviewtool/__init__: create_app
 ]
 

@@ -2,8 +2,8 @@
 from .calendar import CalendarDay, CalendarYear
 from .documents import Document, DocumentVersion, Event, RedactionSpan, Tagged
 from .publishing import CatalogueEntry, ConfidentialityCheck, PiiResolution, SerialCounter, Setting
-from .users import Division, User, division_leaders
+from .users import Division, User, check_password_of, division_leaders
 
 __all__ = ["CalendarDay", "CalendarYear", "Document", "DocumentVersion", "Event", "RedactionSpan",
            "Tagged", "CatalogueEntry", "ConfidentialityCheck", "PiiResolution", "SerialCounter",
-           "Setting", "Division", "User", "division_leaders"]
+           "Setting", "Division", "User", "check_password_of", "division_leaders"]

@@ -3,7 +3,8 @@ audit trail.  Data and invariants only: the rules that move a document live in w
 from sqlalchemy import Index, UniqueConstraint, text
 
 from ..dates import utcnow
-from ..labels import ANNOTATION_PROACTIVE, Action, Channel, Disclosure, LegalBasis, Role, State
+from ..labels import (ACTOR_COMMAND_LINE, ACTOR_SYSTEM, ANNOTATION_PROACTIVE, Action, Channel,
+                      Disclosure, LegalBasis, Role, State)
 from .base import db, enum_column
 
 
@@ -158,7 +159,10 @@ class Event(db.Model):
 
     @property
     def actor_name(self):
-        return self.actor.name if self.actor else "命令行"
+        """Who acted: the user, else the system (a lockout) or a command run on the server."""
+        if self.actor is not None:
+            return self.actor.name
+        return ACTOR_SYSTEM if self.action == Action.LOGIN_LOCKOUT else ACTOR_COMMAND_LINE
 
 
 class RedactionSpan(db.Model):

@@ -1,7 +1,7 @@
 """The admin's screens: users and their roles, divisions and who leads them, the working-day
 calendar, the catalogue's settings.  Every change goes through ``operations`` and is audited."""
-from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,8 +12,9 @@ from ..extensions import db
 from ..forms import CalendarYearForm, DivisionForm, UserForm, options
 from ..labels import DayKind, Role
 from ..models import CalendarYear, User
-from ..operations import create_division, save_calendar_year, save_user, set_org_code
+from ..operations import create_division, end_sessions, save_calendar_year, save_user, set_org_code
 from ..publishing import catalogue
+from ..queries.accounts import account_events
 from ..queries.reports import divisions
 from ..sanitize import clean_text
 from .common import render, role_required
@@ -66,7 +67,23 @@ def _save_user(user):
             flash(f"已保存用户 {user.name}。", "success")
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
-    return render("admin/user_form.html", status=status, form=form, user=user)
+    return render("admin/user_form.html", status=status, form=form, user=user,
+                  events=account_events(user) if user.id else [])
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@role_required(Role.ADMIN)
+def end_user_sessions(user_id):
+    """全部下线: the user's sessions end on every device (a lost laptop, a shared password)."""
+    user = db.session.get(User, user_id) or abort(404)
+    end_sessions(current_user, user)
+    if user.id == current_user.id:
+        logout_user()
+        session.clear()
+        flash("已结束您本人在所有设备上的登录，请重新登录。", "info")
+        return redirect(url_for("auth.login"))
+    flash(f"已让用户 {user.name}（{user.username}）在所有设备上下线；其下次操作时须重新登录。", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/divisions")

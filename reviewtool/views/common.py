@@ -101,11 +101,17 @@ def render(template, partial=None, status=200, refresh_nav=False, headers=None, 
     return render_template(name, **context), status, headers or {}
 
 
-def render_error(message, status):
-    """An error page that needs nothing from the database (the transaction may be broken)."""
+def render_error(message, status, page_level=False):
+    """An error page that needs nothing from the database (the transaction may be broken).
+
+    ``page_level``: the refusal is about the request as a whole (too large, too long, a NUL
+    byte, too many attempts): an htmx request shows it in the page's error region
+    (``#request-error``) instead of its target, so the form the user was filling in stays."""
     db.session.rollback()
-    template = "_error.html" if wants_fragment() else "error.html"
-    return render_template(template, message=message, status=status, nav=[], bare=True), status
+    fragment = wants_fragment()
+    template = "_error.html" if fragment else "error.html"
+    headers = {"HX-Retarget": "#request-error", "HX-Reswap": "innerHTML"} if fragment and page_level else {}
+    return render_template(template, message=message, status=status, nav=[], bare=True), status, headers
 
 
 # --- the action → route map, beside the routes ----------------------------------------------------

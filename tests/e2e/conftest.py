@@ -24,7 +24,7 @@ CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1366, "height": 768}
-PASSWORD = "demo1234"
+PASSWORD = "Demo-2026-gk"
 TIMEOUT_MS = 10_000
 
 
