@@ -58,7 +58,9 @@ class Config:
     # RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (shared by every process).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "reviewtool")
+    # Prefix of the throttle's keys in that storage (several tools may share one Redis).  Not
+    # Flask-Limiter's RATELIMIT_KEY_PREFIX: the keys are built per request from this app's config.
+    THROTTLE_KEY_PREFIX = os.environ.get("THROTTLE_KEY_PREFIX", "reviewtool")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")

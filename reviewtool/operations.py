@@ -83,6 +83,9 @@ def resolve_pii(doc, user, kind, value, decision, remark=""):
     if kind is None or not any(f.kind == kind and f.value == value for f in catalogue.findings(doc)):
         raise Invalid("正文中没有该项个人信息，请刷新后重试。")
     remark = (remark or "").strip()
+    if len(remark) > 1000:
+        raise Invalid(f"说明不能超过1000个字（现有{len(remark)}个字），请精简后再提交。",
+                      {"remark": "说明不能超过1000个字。"})
     if decision == PiiDecision.LAWFUL and not remark:
         raise Invalid("确认可以公开的，须写明依据或理由。", {"remark": "须写明依据或理由。"})
     resolution = PiiResolution(document_id=doc.id, version_no=doc.version_no, kind=kind, value=value,

@@ -134,6 +134,8 @@ class Browser:
         return response
 
     def _remember_token(self, response):
+        if response.mimetype != "text/html":          # exports (xlsx) are not text
+            return
         match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(True)) \
             or re.search(r'"X-CSRFToken": "([^"]+)"', response.get_data(True))
         if match:

@@ -178,7 +178,7 @@ def catalogue_settings():
     error, status = None, 200
     if request.method == "POST":
         try:
-            set_org_code(current_user, clean_text(request.form.get("org_code", "")))
+            set_org_code(current_user, clean_text(request.form.get("org_code", "")[:200]))
         except Invalid as e:
             error, status = e.message, e.status
         else:

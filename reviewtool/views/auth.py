@@ -128,11 +128,11 @@ def _account_key():
         name = request.form.get("username", "")
     else:
         name = getattr(current_user, "username", "") or ""
-    return "account:" + strip_invisible(name).strip().lower()[:64]
+    return f"{current_app.config['THROTTLE_KEY_PREFIX']}/account/{strip_invisible(name).strip().lower()[:64]}"
 
 
 def _address_key():
-    return "address:" + (request.remote_addr or "unknown")
+    return f"{current_app.config['THROTTLE_KEY_PREFIX']}/address/{request.remote_addr or 'unknown'}"
 
 
 def _password_failed(response):
@@ -160,7 +160,7 @@ def _on_breach(what):
         reset_at = request_limit.reset_at
         g.lockout = (what, reset_at)
         seconds = max(1, int(reset_at - time.time()))
-        marker = f"{current_app.config['RATELIMIT_KEY_PREFIX']}/lockout/{request_limit.key}/{reset_at}"
+        marker = f"{request_limit.key}/lockout/{reset_at}"
         if limiter.storage.incr(marker, seconds) == 1:
             record_lockout(what, _locked_value(what), _local_time(reset_at),
                            request.remote_addr or "unknown")
@@ -180,7 +180,7 @@ ADDRESS_LIMIT = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_ADD
 def lockout_message():
     """The Chinese sentence a locked-out form shows: which lock, and how long to wait."""
     what, reset_at = g.get("lockout", ("account", time.time() + 60))
-    minutes = max(1, math.ceil((reset_at - time.time()) / 60))
+    minutes = max(1, math.ceil((reset_at - 1 - time.time()) / 60))    # reset_at is rounded up
     until = _local_time(reset_at)
     who = "该账号" if what == "account" else "您所在网络地址"
     return (f"{who}登录失败次数过多，已暂时锁定。请在 {minutes} 分钟后（{until} 之后）再试；"

@@ -139,7 +139,8 @@ def document_context(doc, forms=None, **panel_args):
 # --- acting from the panel -------------------------------------------------------------------------
 def comment_from_form(limit=2000):
     """The comment of an act; refused in place when too long, never silently cut."""
-    comment = clean_text(request.form.get("comment", ""))
+    raw = request.form.get("comment", "")
+    comment = clean_text(raw) if len(raw) <= 20 * limit else raw     # far too long: not worth cleaning
     if len(comment) > limit:
         message = f"意见不能超过{limit}个字（现有{len(comment)}个字），请精简后再提交。"
         raise Invalid(message, {"comment": message})

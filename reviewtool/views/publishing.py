@@ -95,7 +95,7 @@ def catalogue_entry(doc_id):
     """The office sets the 主题分类 and the 文号 of a queued document."""
     doc = get_document_or_404(doc_id)
     update_catalogue(doc, current_user, category_code=request.form.get("category", "")[:20],
-                     doc_number=clean_text(request.form.get("doc_number", "")))
+                     doc_number=clean_text(request.form.get("doc_number", "")[:200]))
     flash("已登记编目信息。", "success")
     return redirect(url_for("documents.view", doc_id=doc.id) + "#prepublish")
 
@@ -107,7 +107,7 @@ def pii_resolve(doc_id):
     doc = get_document_or_404(doc_id)
     resolve_pii(doc, current_user, request.form.get("kind", "")[:20],
                 request.form.get("value", "")[:40], request.form.get("decision", "")[:20],
-                clean_text(request.form.get("remark", ""))[:1000])
+                clean_text(request.form.get("remark", "")[:20_000]))
     flash("已处理个人信息。", "success")
     return redirect(url_for("documents.view", doc_id=doc.id) + "#prepublish")
 
