@@ -3,6 +3,7 @@ points at it), factories for users and documents, and a client that logs in and 
 real CSRF tokens the way a browser does."""
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 from flask import has_app_context
@@ -23,15 +24,22 @@ IS_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 REASON = "附件列有运输企业负责人姓名和联系电话，公开会损害第三方合法权益。"
 
 
-@pytest.fixture
-def app():
-    app = create_app({"CONFIG": "testing"})
+@contextmanager
+def app_on_fresh_database(**config):
+    """The app (testing config, with ``config`` over it) in its context, on empty tables."""
+    app = create_app({"CONFIG": "testing", **config})
     with app.app_context():
         _db.drop_all()
         _db.create_all()
         yield app
         _db.session.remove()
         _db.drop_all()
+
+
+@pytest.fixture
+def app():
+    with app_on_fresh_database() as app:
+        yield app
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ REQUIRE_E2E=1, in which case they fail.  Screenshots go to test-output/screensho
 import os
 import subprocess
 import sys
-from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -48,12 +48,15 @@ def _e2e_runnable():
 
 # --- the server ---------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a real `flask run` process on 127.0.0.1, with init-db and seed-demo done.
-    Nothing requests a page before the tests do: its first requests are theirs."""
+def live_site(tmp_path_factory):
+    """A real `flask run` process on 127.0.0.1, with init-db and seed-demo done: its base URL and
+    its database file (a test may read it to check what the server wrote).  Nothing requests a
+    page before the tests do: its first requests are theirs.  The body limit is 1 MB here, so a
+    browser test can exceed it without typing 5 MB."""
     workdir = tmp_path_factory.mktemp("e2e-server")
-    env = clean_env(DATABASE_URL=f"sqlite:///{workdir / 'reviewtool.db'}",
-                    REVIEWTOOL_CONFIG="development")
+    database = workdir / "reviewtool.db"
+    env = clean_env(DATABASE_URL=f"sqlite:///{database}", REVIEWTOOL_CONFIG="development",
+                    MAX_CONTENT_LENGTH=str(1024 * 1024))
     for command in ("init-db", "seed-demo"):
         done = flask(env, command)
         assert done.returncode == 0, f"flask {command} failed:\n{done.stdout}\n{done.stderr}"
@@ -67,11 +70,17 @@ def live_server(tmp_path_factory):
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc, log_path)
-        yield f"http://127.0.0.1:{port}"
+        yield SimpleNamespace(url=f"http://127.0.0.1:{port}", database=database)
     finally:
         stop(proc)
     log = log_path.read_text()
     assert "Traceback" not in log, f"the server raised an exception during the tests:\n{log}"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_site):
+    """Base URL of the live server."""
+    return live_site.url
 
 
 # --- the browser ---------------------------------------------------------------------------
@@ -122,6 +131,9 @@ class Session:
         self.page = context.new_page()
         self.page_errors = []
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        # The Content-Security-Policy forbids inline script and style: a violation is an error.
+        self.page.on("console", lambda message: self.page_errors.append(message.text)
+                     if "Content Security Policy" in message.text else None)
 
     def goto(self, path):
         response = self.page.goto(self.base_url + path)

@@ -9,7 +9,7 @@ import redis
 from reviewtool import create_app
 from reviewtool.extensions import db as _db
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, app_on_fresh_database
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -38,14 +38,8 @@ def prefix():
 @pytest.fixture
 def app(prefix):
     """This module's app: the throttle's storage is Redis."""
-    app = create_app({"CONFIG": "testing", "RATELIMIT_STORAGE_URI": REDIS_URL,
-                      "THROTTLE_KEY_PREFIX": prefix})
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
+    with app_on_fresh_database(RATELIMIT_STORAGE_URI=REDIS_URL, THROTTLE_KEY_PREFIX=prefix) as app:
         yield app
-        _db.session.remove()
-        _db.drop_all()
 
 
 def attempt(b, username, password):
