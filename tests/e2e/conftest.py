@@ -132,8 +132,9 @@ class Session:
         self.page_errors = []
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         # The Content-Security-Policy forbids inline script and style: a violation is an error.
-        self.page.on("console", lambda message: self.page_errors.append(message.text)
-                     if "Content Security Policy" in message.text else None)
+        self.page.on("console", lambda message: self.page_errors.append(
+            f"{self.page.url}: {message.text} {message.location}")
+            if "Content Security Policy" in message.text else None)
 
     def goto(self, path):
         response = self.page.goto(self.base_url + path)

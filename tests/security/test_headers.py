@@ -97,3 +97,16 @@ def test_no_template_uses_inline_style_or_script(path):
     for line in text.splitlines():
         if "<script" in line:
             assert "src=" in line and "</script>" in line, (path, line)
+
+
+def test_htmx_runs_with_nothing_the_policy_would_block(world, browser):
+    """No eval, no script tags from responses, requests only to this site, no injected indicator
+    styles, and no style attribute copied while settling a swap (that is an inline style)."""
+    import json
+    from html import unescape
+    page = browser("drafter").get("/documents/").get_data(True)
+    meta = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', page).group(1)
+    config = json.loads(unescape(meta))
+    assert config["allowEval"] is False and config["allowScriptTags"] is False
+    assert config["selfRequestsOnly"] is True and config["includeIndicatorStyles"] is False
+    assert "style" not in config["attributesToSettle"]
