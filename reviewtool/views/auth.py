@@ -122,13 +122,15 @@ def safe_next(target):
 
 
 # --- the login throttle ------------------------------------------------------------------------
-def _account_key():
+def _account_name():
     """The throttle's account: the name typed on the login form, or the signed-in user's."""
     if request.endpoint == "auth.login":
-        name = request.form.get("username", "")
-    else:
-        name = getattr(current_user, "username", "") or ""
-    return f"{current_app.config['THROTTLE_KEY_PREFIX']}/account/{strip_invisible(name).strip().lower()[:64]}"
+        return strip_invisible(request.form.get("username", "")).strip()[:64]
+    return getattr(current_user, "username", "") or ""
+
+
+def _account_key():
+    return f"{current_app.config['THROTTLE_KEY_PREFIX']}/account/{_account_name().lower()}"
 
 
 def _address_key():
@@ -141,12 +143,8 @@ def _password_failed(response):
 
 
 def _locked_value(what):
-    """The account (the name typed, or the signed-in user's) or the address a lockout names."""
-    if what == "address":
-        return request.remote_addr or "unknown"
-    if request.endpoint == "auth.login":
-        return strip_invisible(request.form.get("username", "")).strip()[:64]
-    return getattr(current_user, "username", "") or ""
+    """The account or the address a lockout names."""
+    return (request.remote_addr or "unknown") if what == "address" else _account_name()
 
 
 def _local_time(timestamp):
