@@ -38,6 +38,21 @@ class Config:
     CATALOGUE_DEFAULT_CATEGORY = "0204"
     PER_PAGE = 50
     TESTING = False
+    # 定期评估审查: months from sign-off (or the last re-review) to the next; the admin's setting
+    # (系统管理 → 定期评估审查设置) overrides it.
+    RE_REVIEW_MONTHS = 12
+    # The daily digest by e-mail (flask sweep): off unless MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"        # STARTTLS on MAIL_PORT
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"        # implicit TLS (usually 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "reviewtool@localhost")
+    MAIL_SENDER_NAME = "公文公开属性审查"
+    MAIL_TIMEOUT = 30
+    # The address people open the tool at, for the links in e-mails (none when empty).
+    APP_URL = os.environ.get("APP_URL", "")
 
     # --- security (issue 8; README “安全 / Security”) ---------------------------------------
     # Sessions: ended by logout, password change, deactivation and the admin's 全部下线 (a per-user
@@ -76,6 +91,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     WTF_CSRF_ENABLED = True             # tests prove CSRF; the client fetches real tokens
+    MAIL_SERVER = None                  # a test that sends mail starts its own SMTP server
 
 
 class ProductionConfig(Config):

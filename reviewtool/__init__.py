@@ -10,11 +10,12 @@ from sqlalchemy.orm import configure_mappers
 from . import cli, security, template_helpers
 from .errors import WorkflowError
 from .extensions import csrf, db, htmx, limiter, login_manager, migrate
-from .views import admin, auth, documents, office, public, publishing, redactions, review
+from .views import (admin, auth, documents, notifications, office, public, publishing, redactions,
+                    review)
 from .views.common import render_error, wrap_writes
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (auth, documents, review, office, publishing, admin, public, redactions)
+BLUEPRINTS = (auth, documents, review, office, publishing, admin, public, redactions, notifications)
 
 
 def create_app(config=None):

@@ -1,12 +1,15 @@
 """``flask`` commands: init-db, create-user, seed-demo, load-holidays."""
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import click
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from . import sweep
+from .audit import verify_chain
 from .calendar import entry as calendar_entry
 from .demo import seed
 from .extensions import db
@@ -55,6 +58,32 @@ def register(app):
         """Demo divisions, one user per role and documents in every state, from shared/seeds."""
         summary = seed(reset=reset)
         click.echo(summary)
+
+    @app.cli.command("verify-audit")
+    def verify_audit():
+        """Walk the audit trail's hash chain; name the first event that no longer matches."""
+        check = verify_chain()
+        if not check.ok:
+            raise click.ClickException(f"审计记录链已被破坏：{check.problem}")
+        click.echo(f"审计记录链完整：共 {check.checked} 条记录，逐条校验相符。链头校验值：{check.head_hash}")
+
+    @app.cli.command("sweep")
+    @click.option("--date", "day", default=None, help="按该日期计算（YYYY-MM-DD，默认今天）")
+    @click.option("--no-mail", is_flag=True, help="只写站内消息，不发送每日摘要邮件")
+    def sweep_command(day, no_mail):
+        """到期提醒巡检：写入即将到期、已超期、定期评估审查到期的站内消息，并发送每日摘要邮件（已配置
+        MAIL_SERVER 时）。重复运行不会重复提醒或重复发信。"""
+        try:
+            today = date.fromisoformat(day) if day else None
+        except ValueError:
+            raise click.ClickException("日期格式应为 YYYY-MM-DD。") from None
+        result = sweep.run(today, send_mail=not no_mail)
+        db.session.commit()
+        click.echo(f"{result.today}：新增提醒 {result.notified} 条，发送每日摘要 {result.digests} 封。")
+        for failure in result.failures:
+            click.echo(f"未能送达：{failure}", err=True)
+        if result.mail_error:
+            raise click.ClickException(result.mail_error)
 
     @app.cli.command("load-holidays")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -67,8 +67,10 @@ class ClockRule:
 
 RULES = {
     Clock.SEND_TO_OFFICE: ClockRule("office_clock_from", states=frozenset({State.DRAFT, State.RETURNED})),
+    # (a conversion to 主动公开 starts it again once the principal signs it)
     Clock.PUBLISH: ClockRule("publish_clock_from", disclosure=Disclosure.PROACTIVE,
-                             not_states=frozenset({State.PUBLISHED, State.ARCHIVED})),
+                             not_states=frozenset({State.PUBLISHED, State.ARCHIVED,
+                                                   State.CONVERT_SIGN})),
     Clock.INTERPRETATION: ClockRule("published_on", states=frozenset({State.PUBLISHED}),
                                     nonempty=("interpretation_html",),
                                     null=("interpretation_published_on",)),

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from . import rereview, sweep
 from .audit import record
-from .dates import local_today
+from .dates import add_months, local_today
 from .extensions import db
 from .labels import Action, Channel, Disclosure, LegalBasis, Role, State
-from .models import (CalendarYear, CatalogueEntry, ConfidentialityCheck, Division, Document,
-                     DocumentVersion, Event, PiiResolution, RedactionSpan, SerialCounter, Setting,
-                     User, division_leaders)
-from .operations import add_redaction_span
+from .models import (AuditChainHead, CalendarYear, CatalogueEntry, ConfidentialityCheck, DigestLog,
+                     Division, Document, DocumentVersion, Event, Notification, PiiResolution,
+                     RedactionSpan, ReReview, SerialCounter, Setting, User, division_leaders)
+from .operations import add_redaction_span, link_decision
 from .sanitize import clean_body
 from .workflow import create_document, perform
 
@@ -93,8 +94,9 @@ PATH = [  # the actions that take a submitted document to each state, and who ta
 
 
 # What --reset empties, children before parents.
-DOCUMENT_TABLES = (Event, PiiResolution, ConfidentialityCheck, CatalogueEntry, RedactionSpan,
-                   DocumentVersion, Document, SerialCounter)
+DOCUMENT_TABLES = (Notification, DigestLog, ReReview, Event, AuditChainHead, PiiResolution,
+                   ConfidentialityCheck, CatalogueEntry, RedactionSpan, DocumentVersion, Document,
+                   SerialCounter)
 
 
 def reset_demo():
@@ -140,6 +142,7 @@ def seed(reset=False):
         if end != State.DRAFT:
             _walk(doc, end, users)
     _seed_deadlines(users)
+    _seed_office_year(users)
     for title, drafter, text in LEGACY:
         author = users[drafter]
         doc = Document(title=title, drafter=author, division_id=author.division_id,
@@ -149,9 +152,11 @@ def seed(reset=False):
         db.session.add(DocumentVersion.snapshot(doc, 1, author))
         record(Action.IMPORT, author, document=doc, to_state=State.OFFICE_CHECK,
                comment="原系统中未标注公开属性。")
+    sweep.run(send_mail=False)                 # the reminders of today: due soon, overdue
     db.session.commit()
     return ("已创建演示数据：%d 个科室、%d 个用户、%d 件公文。所有演示账号的密码均为 %s。"
-            % (len(divisions), len(users), len(DOCUMENTS) + len(LEGACY) + 3, DEMO_PASSWORD))
+            % (len(divisions), len(users), len(DOCUMENTS) + len(LEGACY) + 3 + len(OFFICE_YEAR),
+               DEMO_PASSWORD))
 
 
 def _seed_deadlines(users):
@@ -170,6 +175,50 @@ def _seed_deadlines(users):
                                channels=Channel.PORTAL.value, doc_number="交运许〔2026〕15号",
                                is_decision=True, decision_date=local_today() - timedelta(days=3))
     _walk(decision, State.DIVISION_REVIEW, users)
+
+
+# 定期评估审查: documents signed off long ago, not (fully) disclosed.  title, drafter, attribute,
+# basis, reason, months since sign-off, what the office did, seed text.
+OFFICE_YEAR = [
+    ("关于某物流公司超限运输车辆通行许可申请的答复函", "nigao2", Disclosure.ON_REQUEST,
+     LegalBasis.NOT_PROACTIVE_SCOPE, REASON_ON_REQUEST, 13, None, ("002", 20, 3)),
+    ("关于城市公交线网优化调整方案征求意见情况的报告", "nigao", Disclosure.WITHHELD, LegalBasis.PROCESS,
+     "本文为向市政府报送的征求意见情况报告，属于过程性信息，调整方案尚未决定，公开可能引起误解。", 14,
+     Action.CONVERT_TO_PROACTIVE, ("000", 10, 3)),
+    ("关于2025年度道路运输企业质量信誉考核结果的报告", "nigao2", Disclosure.WITHHELD,
+     LegalBasis.THIRD_PARTY, REASON_THIRD, 12, Action.CONVERT_TO_REDACTED, ("004", 30, 3)),
+    ("关于机关车辆使用管理的内部通知", "nigao", Disclosure.WITHHELD, LegalBasis.INTERNAL,
+     "本文规定机关公务用车的内部调度流程，属于内部管理信息，不涉及公众权利义务。", 13,
+     Action.RE_REVIEW_KEEP, ("003", 24, 2)),
+]
+RE_REVIEW_REASONS = {
+    Action.CONVERT_TO_PROACTIVE: "调整方案已经市政府批准并公布实施，征求意见情况不再属于过程性信息，可以主动公开。",
+    Action.CONVERT_TO_REDACTED: "考核结果已向社会公示，报告中除企业负责人联系方式外均可公开，删除后转为删减后公开。",
+    Action.RE_REVIEW_KEEP: "内部调度流程未发生变化，仍属于内部管理信息，维持不予公开。",
+}
+
+
+def _seed_office_year(users):
+    """Documents signed a year or more ago, due for re-review; one kept, one converted to 主动公开
+    (waiting for the principal), one to 删减后公开 (the office marks what is removed); the 请示 on
+    road maintenance funds flagged because the 批复 it prepared is published."""
+    office = users["bangong"]
+    for title, drafter, disclosure, basis, reason, months, outcome, text in OFFICE_YEAR:
+        doc = create_document(users[drafter], title=title, body_html=body_from(*text),
+                              disclosure=disclosure, legal_basis=basis, reason_text=reason)
+        _walk(doc, State.ARCHIVED, users)
+        signed = add_months(local_today(), -months)
+        doc.signed_on = signed
+        rereview.schedule(doc, signed)
+        if outcome is not None:
+            channels = [Channel.PORTAL.value] if outcome != Action.RE_REVIEW_KEEP else []
+            perform(doc, outcome, office, RE_REVIEW_REASONS[outcome], channels=channels)
+    approval = create_document(users["nigao"], title="关于下达2026年普通国省道养护专项资金的批复",
+                               doc_number="交规〔2026〕12号", body_html=body_from("001", 10, 3),
+                               disclosure=Disclosure.PROACTIVE, channels=Channel.PORTAL.value)
+    _walk(approval, State.PUBLISHED, users)
+    request = db.session.scalar(select(Document).filter_by(title="关于申请安排普通国省道养护专项资金的请示"))
+    link_decision(request, office, str(approval.id))
 
 
 def _walk(doc, end, users):

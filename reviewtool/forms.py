@@ -6,9 +6,10 @@ of invisible characters is empty and refused like any empty title.
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, PasswordField, RadioField, SelectChoice,
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import passwords
@@ -18,6 +19,7 @@ from .labels import Channel, Disclosure, LegalBasis, Role
 from .sanitize import clean_body, clean_text, strip_invisible
 
 REQUIRED = "此项为必填项。"
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"'(),;:]+@[^@\s<>\"'(),;:]+\.[^@\s<>\"'(),;:]+$")
 URL_PATTERN = re.compile(r"^https?://[^\s/?#<>\"']+\.[^\s/?#<>\"']+([/?#][^\s<>\"']*)?$", re.I)
 
 
@@ -174,7 +176,12 @@ class UserForm(FlaskForm):
     led_division_ids = MultiCheckboxField("分管科室", coerce=int)
     password = PasswordField("密码", validators=[Optional(), too_long(200)],
                              description="新用户必填；修改已有用户时留空表示不变。" + passwords.RULE)
+    email = StringField("电子邮箱（每日摘要，可不填）", validators=[too_long(254)], filters=[text_filter])
     active = BooleanField("启用", default=True)
+
+    def validate_email(self, field):
+        if field.data and not EMAIL_PATTERN.match(field.data):
+            raise ValidationError("请填写有效的电子邮箱地址，如 zhangming@jtj.example.gov.cn。")
 
     def fill_from(self, user):
         self.division_id.data = user.division_id or 0
@@ -211,3 +218,73 @@ class CalendarYearForm(FlaskForm):
         problem = holidays_required(self.year, field.data, self.entries, bool(self.days.errors))
         if problem:
             raise ValidationError(problem)
+
+
+# --- the office's year: history exports, re-review, notifications, the annual report ------------
+class RefusedInChinese:
+    """A field whose value, when it cannot be read, is refused with ``refusal`` (in Chinese)."""
+    refusal = ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.refusal) from None
+
+
+class Day(RefusedInChinese, DateField):
+    """A YYYY-MM-DD date; a year outside 2000–2100 is refused too (nothing the bureau records
+    lies there)."""
+    refusal = "请按“年-月-日”填写日期，如 2026-12-31。"
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not 2000 <= self.data.year <= 2100:
+            self.data = None
+            raise ValueError("日期须在2000年至2100年之间。")
+
+
+class WholeNumber(RefusedInChinese, IntegerField):
+    refusal = "请填写整数。"
+
+
+class PeriodForm(FlaskForm):
+    """A period of days (GET parameters ``start`` and ``end``): whose events to show and export."""
+    class Meta:
+        csrf = False
+
+    start = Day("起始日期", validators=[InputRequired("请填写起始日期。")])
+    end = Day("截止日期", validators=[InputRequired("请填写截止日期。")])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError("截止日期不能早于起始日期。")
+
+
+class ReReviewForm(FlaskForm):
+    """定期评估审查: the office's written reason and, for a conversion, the channels."""
+    comment = TextAreaField("评估理由", validators=[InputRequired("请写明评估理由。"), too_long(2000)],
+                            filters=[text_filter],
+                            description="结合公文内容和情势变化，写明维持或转为公开的具体理由")
+    channels = MultiCheckboxField("公开方式（转为公开时至少选择一种）", choices=options(Channel.choices()),
+                                  validate_choice=True)
+
+
+class NextReviewForm(FlaskForm):
+    next_review_on = Day("下次评估审查日期", validators=[InputRequired("请填写日期。")])
+    remark = StringField("说明", validators=[too_long(200)], filters=[text_filter])
+
+
+class LinkDecisionForm(FlaskForm):
+    decision = StringField("所准备的决定（公文编号或文号；留空则取消关联）",
+                           validators=[too_long(64)], filters=[text_filter])
+
+
+class ReReviewPeriodForm(FlaskForm):
+    months = WholeNumber("定期评估审查周期（月）",
+                          validators=[InputRequired("请填写月数。"),
+                                      NumberRange(1, 120, "周期须为1至120之间的整月数。")])

@@ -53,6 +53,10 @@ class State(Labelled):
     REVIEW_PENDING = "review_pending", "已签发·待补公开审查", "badge-returned"
     REVIEW_DIVISION = "review_division", "公开审查·分管领导审签", "badge-review"
     REVIEW_PRINCIPAL = "review_principal", "公开审查·主要负责人审签", "badge-review"
+    # The office's year — 定期评估审查: a conversion to 删减后公开 waits while the office marks what
+    # is removed; every conversion waits for the principal's sign-off.
+    CONVERT_REDACT = "convert_redact", "转为删减后公开·标注删减内容", "badge-check"
+    CONVERT_SIGN = "convert_sign", "转为公开·主要负责人签发", "badge-review"
 
     @property
     def css(self):
@@ -77,21 +81,23 @@ class Disclosure(Labelled):
 
 
 class LegalBasis(Labelled):
-    # key, label, article, attributes it may justify
-    STATE_SECRET = ("art14_secret", "依法确定为国家秘密", "第十四条", ("withheld",))
-    PROHIBITED = ("art14_prohibited", "法律、行政法规禁止公开", "第十四条", ("withheld",))
+    # key, label, article, attributes it may justify, the annual report's 不予公开 row (or None)
+    STATE_SECRET = ("art14_secret", "依法确定为国家秘密", "第十四条", ("withheld",), "secret")
+    PROHIBITED = ("art14_prohibited", "法律、行政法规禁止公开", "第十四条", ("withheld",), "prohibited")
     SECURITY = ("art14_security", "公开后可能危及国家安全、公共安全、经济安全、社会稳定", "第十四条",
-                ("withheld",))
+                ("withheld",), "security")
     THIRD_PARTY = ("art15_third_party", "涉及商业秘密、个人隐私等，公开会损害第三方合法权益", "第十五条",
-                   ("withheld",))
+                   ("withheld",), "third_party")
     INTERNAL = ("art16_internal", "内部事务信息（人事管理、后勤管理、内部工作流程）", "第十六条第一款",
-                ("withheld",))
+                ("withheld",), "internal")
     PROCESS = ("art16_process", "过程性信息（讨论记录、过程稿、磋商信函、请示报告）", "第十六条第二款",
-               ("withheld",))
-    ENFORCEMENT = ("art16_enforcement", "行政执法案卷信息", "第十六条第二款", ("withheld",))
-    SEPARABLE = ("art37_separable", "含有不应公开的内容，但能够作区分处理", "第三十七条", ("redacted",))
+               ("withheld",), "process")
+    ENFORCEMENT = ("art16_enforcement", "行政执法案卷信息", "第十六条第二款", ("withheld",),
+                   "enforcement")
+    SEPARABLE = ("art37_separable", "含有不应公开的内容，但能够作区分处理", "第三十七条", ("redacted",),
+                 None)
     NOT_PROACTIVE_SCOPE = ("not_proactive_scope", "不属于第十九条、第二十条规定的主动公开范围",
-                           "第十九条、第二十条", ("on_request",))
+                           "第十九条、第二十条", ("on_request",), None)
 
     @property
     def article(self):
@@ -102,6 +108,11 @@ class LegalBasis(Labelled):
         return self.extra[1]
 
     @property
+    def report_row(self):
+        """The annual report's 不予公开 row this basis is counted in (None: not a withholding basis)."""
+        return ReportRow(self.extra[2]) if self.extra[2] else None
+
+    @property
     def full_label(self):
         return f"{self.article}：{self.label}"
 
@@ -109,6 +120,18 @@ class LegalBasis(Labelled):
     def for_disclosure(cls, disclosure):
         key = getattr(disclosure, "value", disclosure)
         return [b for b in cls if key in b.attributes]
+
+
+class ReportRow(Labelled):
+    """The eight 不予公开 rows of the annual report's table (国办公开办函〔2021〕30号, seed 004)."""
+    SECRET = "secret", "1.属于国家秘密"
+    PROHIBITED = "prohibited", "2.其他法律行政法规禁止公开"
+    SECURITY = "security", "3.危及“三安全一稳定”"
+    THIRD_PARTY = "third_party", "4.保护第三方合法权益"
+    INTERNAL = "internal", "5.属于三类内部事务信息"
+    PROCESS = "process", "6.属于四类过程性信息"
+    ENFORCEMENT = "enforcement", "7.属于行政执法案卷"
+    QUERY = "query", "8.属于行政查询事项"
 
 
 class Channel(Labelled):
@@ -152,6 +175,17 @@ class Action(Labelled):
     PASSWORD_CHANGE = "password_change", "修改密码"
     SESSIONS_END = "sessions_end", "全部下线"
     LOGIN_LOCKOUT = "login_lockout", "登录失败次数过多，暂时锁定"
+    # The office's year: periodic re-review (定期评估审查) and its conversions.
+    RE_REVIEW_KEEP = "re_review_keep", "定期评估审查：维持原公开属性"
+    CONVERT_TO_PROACTIVE = "convert_to_proactive", "定期评估审查：转为主动公开"
+    CONVERT_TO_REDACTED = "convert_to_redacted", "定期评估审查：转为删减后公开"
+    CONVERSION_SUBMIT = "conversion_submit", "报请主要负责人签发转为公开"
+    CONVERSION_WITHDRAW = "conversion_withdraw", "撤回转为公开"
+    CONVERSION_REFUSE = "conversion_refuse", "不同意转为公开（维持原公开属性）"
+    RE_REVIEW_DATE = "re_review_date", "设定下次评估审查日期"
+    RE_REVIEW_FLAG = "re_review_flag", "相关决定已公开，提请评估审查"
+    LINK_DECISION = "link_decision", "关联所准备的决定"
+    SWEEP = "sweep", "到期提醒巡检"
 
 
 # security (issue 8): who an Event names when nobody signed in did it (a lockout).
@@ -160,6 +194,10 @@ ACTOR_COMMAND_LINE = "命令行"
 
 # What a button says where it differs from the action's name in the history.
 ACTION_BUTTONS = {
+    Action.RE_REVIEW_KEEP: "维持原公开属性",
+    Action.CONVERT_TO_PROACTIVE: "转为主动公开",
+    Action.CONVERT_TO_REDACTED: "转为删减后公开",
+    Action.CONVERSION_SUBMIT: "报请主要负责人签发",
     Action.SUBMIT: "提交审核",
     Action.SUBMIT_REVIEW: "报送公开属性审查",
     Action.MARK_PUBLISHED: "登记为已发布",
@@ -180,6 +218,8 @@ WHO_OFFICE = "办公室"
 WHO_DIVISION_HEAD = "分管该科室的领导"
 WHO_PRINCIPAL = "主要负责人"
 WHO_OFFICE_OR_DRAFTER = "办公室或拟稿人"
+WHO_OFFICE_RE_REVIEW = "办公室（对未主动公开的公文）"
+WHO_OFFICE_RE_REVIEW_WITHHELD = "办公室（对依申请公开、不予公开的公文）"
 
 
 class Clock(Labelled):
@@ -254,3 +294,38 @@ CATALOGUE_FIELDS = {
     "disclosure": "公开属性", "state_label": "状态",
 }
 VALID = "有效"
+
+
+# --- the office's year: re-review, notifications, the annual report ------------------------------
+class ReviewOutcome(Labelled):
+    """What a periodic re-review (定期评估审查, 条例第十八条) decided for one document."""
+    KEEP = "keep", "维持原公开属性"
+    TO_PROACTIVE = "to_proactive", "转为主动公开"
+    TO_REDACTED = "to_redacted", "转为删减后公开"
+
+
+class ConversionResult(Labelled):
+    """How a proposed conversion ended."""
+    SIGNED = "signed", "主要负责人已签发"
+    REFUSED = "refused", "主要负责人不同意"
+    WITHDRAWN = "withdrawn", "办公室已撤回"
+
+
+# The attributes a periodic re-review looks at again: everything not (fully) disclosed.
+RE_REVIEWED = ("on_request", "redacted", "withheld")
+# Bases tied to a moment: 过程性信息 may be disclosed once the decision it prepared is published.
+TIME_BOUND_BASES = ("art16_process",)
+
+
+class NoticeKind(Labelled):
+    """What an in-app notification (消息) is about."""
+    ARRIVED = "arrived", "待办"
+    RETURNED = "returned", "退回"
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已超期"
+    DIVISION_OVERDUE = "division_overdue", "本科室超期"
+    RE_REVIEW_DUE = "re_review_due", "定期评估审查到期"
+
+# The columns of an exported history (流转记录导出).
+HISTORY_COLUMNS = ("记录编号", "时间", "操作人", "角色", "操作", "公文编号", "公文标题", "对象", "原状态",
+                   "新状态", "修改前", "修改后", "意见", "版本", "校验值")

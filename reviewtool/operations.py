@@ -7,20 +7,25 @@ from sqlalchemy import select
 
 from . import passwords, permissions
 from .audit import changes, flush_or_conflict, record
+from . import notifications, rereview
 from .calendar import entry as calendar_entry
-from .dates import utcnow
+from .dates import local_today, utcnow
 from .errors import Invalid, NotAllowed, WorkflowError, WrongState
 from .extensions import db
-from .labels import Action, DayKind, Disclosure, LegalBasis, PiiDecision, PiiKind, Role
-from .models import Division, PiiResolution, RedactionSpan, Setting, User
+from .labels import Action, DayKind, Disclosure, LegalBasis, PiiDecision, PiiKind, Role, State
+from .models import Division, Document, PiiResolution, RedactionSpan, Setting, User
 from .publishing import catalogue, redaction
 
 
 # --- 删减标注: the drafter marks what a 删减后公开 document removes ------------------------------
 def _check_redaction(doc, user):
-    if not permissions.own(doc, user):
+    if permissions.can_mark_redaction(doc, user):
+        pass
+    elif doc.state == State.CONVERT_REDACT:
+        raise NotAllowed("转为删减后公开的公文由办公室标注删减内容（任何人都不能处理本人起草的公文）。")
+    elif not permissions.own(doc, user):
         raise NotAllowed("只有拟稿人本人可以标注删减内容。")
-    if not permissions.can_mark_redaction(doc, user):
+    else:
         raise WrongState(f"该公文当前状态为“{doc.state.label}”，不能修改删减标注。")
     if doc.disclosure != Disclosure.REDACTED:
         raise WorkflowError("只有公开属性为“删减后公开”的公文才需标注删减内容，请先保存公开属性。")
@@ -127,6 +132,74 @@ def update_catalogue(doc, user, category_code=None, doc_number=None):
     return entry
 
 
+# --- 定期评估审查: the office's acts on a document's schedule ----------------------------------------
+MAX_REVIEW_YEARS = 10
+
+
+def _check_schedule(doc, user):
+    if not permissions.can_schedule_re_review(doc, user):
+        if not permissions.OFFICE(doc, user):
+            raise NotAllowed("只有办公室可以安排定期评估审查（任何人都不能处理本人起草的公文）。")
+        raise WrongState(f"该公文当前为“{doc.state.label}”"
+                         f"{'、' + doc.disclosure.label if doc.disclosure else ''}，不在定期评估审查之列。")
+
+
+def set_next_review(doc, user, day, remark=""):
+    """The office sets the next re-review date of one document (kept until its next re-review)."""
+    _check_schedule(doc, user)
+    today = local_today()
+    if day is None or day < today:
+        raise Invalid("下次评估审查日期不能早于今天。", {"next_review_on": "下次评估审查日期不能早于今天。"})
+    if day.year > today.year + MAX_REVIEW_YEARS:
+        message = f"下次评估审查日期不能晚于{MAX_REVIEW_YEARS}年之后。"
+        raise Invalid(message, {"next_review_on": message})
+    if day == doc.next_review_on and doc.next_review_by_hand:
+        return doc
+    before = f"下次评估审查：{doc.next_review_on or '—'}"
+    doc.next_review_on, doc.next_review_by_hand, doc.review_flag = day, True, ""
+    record(Action.RE_REVIEW_DATE, user, document=doc, from_state=doc.state, to_state=doc.state,
+           before=before, after=f"下次评估审查：{day}（办公室设定）", comment=(remark or "").strip())
+    flush_or_conflict(doc)
+    return doc
+
+
+def find_document(reference):
+    """A document by its number (编号) or its exact 文号; None when there is none or several."""
+    reference = (reference or "").strip()
+    if reference.isascii() and reference.isdigit() and len(reference) <= 9:
+        return db.session.get(Document, int(reference))
+    found = db.session.scalars(select(Document).where(Document.doc_number == reference).limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
+def link_decision(doc, user, reference):
+    """Record the decision this document prepares (过程性信息 → 决定); empty: remove the link.
+    When that decision is already published, this document is due for re-review at once."""
+    _check_schedule(doc, user)
+    reference = (reference or "").strip()
+    decision = find_document(reference) if reference else None
+    if reference and (decision is None or decision.state == State.DRAFT):
+        message = "找不到该公文（请输入公文编号，或完整准确的文号）。"
+        raise Invalid(message, {"decision": message})
+    if decision is not None and decision.id == doc.id:
+        raise Invalid("公文不能关联其本身。", {"decision": "公文不能关联其本身。"})
+    if (decision.id if decision else None) == doc.prepares_decision_id:
+        return doc
+    old = doc.prepares_decision
+    doc.prepares_decision = decision
+    record(Action.LINK_DECISION, user, document=doc, from_state=doc.state, to_state=doc.state,
+           before=f"所准备的决定：{_doc_ref(old)}", after=f"所准备的决定：{_doc_ref(decision)}")
+    flush_or_conflict(doc)
+    if decision is not None and decision.state == State.PUBLISHED:
+        notifications.re_review_due(rereview.flag_prepared(decision, user))
+        flush_or_conflict(doc)
+    return doc
+
+
+def _doc_ref(doc):
+    return f"《{doc.title}》（编号{doc.id}）" if doc is not None else "—"
+
+
 # --- the admin's acts -------------------------------------------------------------------------------
 def _check_admin(actor):
     if actor is not None and not permissions.is_admin(actor):
@@ -146,6 +219,18 @@ def set_setting(actor, key, value, label):
     return row
 
 
+def save_re_review_period(actor, months):
+    """The admin's re-review period; every date not set by hand follows it at once."""
+    if not (isinstance(months, int) and months in rereview.PERIOD_RANGE):
+        message = (f"评估审查周期须为{rereview.PERIOD_RANGE[0]}至{rereview.PERIOD_RANGE[-1]}"
+                   "之间的整月数。")
+        raise Invalid(message, {"months": message})
+    if months == rereview.period_months():
+        return 0
+    set_setting(actor, rereview.PERIOD_KEY, str(months), "定期评估审查周期（月）")
+    return rereview.reschedule_all()
+
+
 def set_org_code(actor, value):
     value = (value or "").strip()
     if not re.fullmatch(r"[0-9A-Za-z]{1,40}", value):
@@ -154,7 +239,7 @@ def set_org_code(actor, value):
 
 
 USER_FIELDS = {"username": "用户名", "name": "姓名", "role": "角色", "division": "所在科室",
-               "leads": "分管科室", "active": "状态"}
+               "leads": "分管科室", "active": "状态", "email": "电子邮箱"}
 
 
 def _describe(user):
@@ -162,11 +247,11 @@ def _describe(user):
             "role": Role(user.role).label if user.role else "",
             "division": user.division.name if user.division else "",
             "leads": "、".join(d.name for d in user.led_divisions),
-            "active": "启用" if user.active else "停用"}
+            "active": "启用" if user.active else "停用", "email": user.email or ""}
 
 
 def save_user(actor, user, *, username, name, role, division_id=None, led_division_ids=(),
-              active=True, password=None):
+              active=True, password=None, email=None):
     """Create or change a user.  A division head leads at least one division; a drafter works in
     one.  Every change (and a password set or reset) is an Event."""
     _check_admin(actor)
@@ -195,6 +280,7 @@ def save_user(actor, user, *, username, name, role, division_id=None, led_divisi
     user.division = division
     user.led_divisions = led if role == Role.DIVISION_HEAD else []
     user.active = bool(active)
+    user.email = (email or "").strip() or None
     if password:
         user.set_password(password)
     if before and (password or deactivated):        # a reset or a deactivation ends their sessions

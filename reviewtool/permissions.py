@@ -7,8 +7,9 @@ head or the principal still cannot pass, sign, check or publish what they drafte
 from dataclasses import dataclass
 from typing import Callable
 
-from .labels import (WHO_DIVISION_HEAD, WHO_DRAFTER_OF, WHO_OFFICE, WHO_OFFICE_OR_DRAFTER,
-                     WHO_PRINCIPAL, Role, State)
+from .labels import (RE_REVIEWED, WHO_DIVISION_HEAD, WHO_DRAFTER_OF, WHO_OFFICE,
+                     WHO_OFFICE_OR_DRAFTER, WHO_OFFICE_RE_REVIEW, WHO_OFFICE_RE_REVIEW_WITHHELD,
+                     WHO_PRINCIPAL, Disclosure, Role, State)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,22 @@ DIVISION_HEAD_OF = Who(WHO_DIVISION_HEAD,
 PRINCIPAL = Who(WHO_PRINCIPAL, lambda doc, user: user.has_role(Role.PRINCIPAL) and not own(doc, user))
 OFFICE_OR_DRAFTER = Who(WHO_OFFICE_OR_DRAFTER,
                         lambda doc, user: OFFICE(doc, user) or DRAFTER_OF(doc, user))
+# 定期评估审查: the office re-reviews what was not (fully) disclosed; only what was not disclosed
+# at all (依申请公开, 不予公开) can become 删减后公开.
+OFFICE_RE_REVIEW = Who(WHO_OFFICE_RE_REVIEW, lambda doc, user: OFFICE(doc, user) and bool(
+    doc.disclosure and doc.disclosure.value in RE_REVIEWED))
+OFFICE_RE_REVIEW_WITHHELD = Who(WHO_OFFICE_RE_REVIEW_WITHHELD, lambda doc, user: OFFICE(doc, user)
+                                and doc.disclosure in (Disclosure.ON_REQUEST, Disclosure.WITHHELD))
+
+
+# Where a document rests between periodic re-reviews: archived, or published (a 删减后公开 copy).
+RE_REVIEW_AT_REST = (State.ARCHIVED, State.PUBLISHED)
+
+
+def can_schedule_re_review(doc, user):
+    """The office sets a document's next re-review date, or the decision it prepares, while the
+    document rests not (fully) disclosed."""
+    return OFFICE_RE_REVIEW(doc, user) and doc.state in RE_REVIEW_AT_REST
 
 
 # --- seeing and editing ------------------------------------------------------------------------
@@ -69,7 +86,12 @@ def can_edit(doc, user):
 
 
 def can_mark_redaction(doc, user):
-    """The drafter marks what a 删减后公开 document removes while its disclosure is editable."""
+    """The drafter marks what a 删减后公开 document removes while its disclosure is editable.
+    A document a re-review converts to 删减后公开 is marked by the office (not the drafter of it):
+    the office decided the conversion and answers for what it removes before the principal; the
+    drafter of years ago may have moved on."""
+    if doc.state == State.CONVERT_REDACT:
+        return OFFICE(doc, user)
     return can_edit(doc, user) and "disclosure" in editable_fields(doc)
 
 

@@ -13,13 +13,15 @@ from typing import Callable
 
 from sqlalchemy import select
 
+from . import notifications, rereview
 from . import permissions as who
-from .audit import flush_or_conflict, last_act, record
+from .audit import flush_or_conflict, last_act, lock_chain, record
 from .dates import local_today, utcnow
 from .errors import Invalid, NotAllowed, WrongState
 from .extensions import db
-from .labels import DOCUMENT_FIELDS, Action, Channel, Role, State
-from .models import Document, DocumentVersion
+from .labels import (DOCUMENT_FIELDS, Action, Channel, ConversionResult, Disclosure, LegalBasis,
+                     ReviewOutcome, Role, State)
+from .models import Document, DocumentVersion, ReReview
 from .permissions import can_edit, editable_fields
 from .publishing import catalogue
 from .rules import (approved_destination, disclosure_problems, interpretation_problems,
@@ -36,6 +38,8 @@ class Act:
     to_state: State
     comment: str
     data: dict
+    before: str = ""          # what the step changed besides the state, as the Event records it
+    after: str = ""
 
 
 # --- effects: what a step does besides moving the document --------------------------------------
@@ -109,6 +113,89 @@ def record_confidentiality_check(act):
                            remark=act.comment)
 
 
+# --- effects of the office's year: periodic re-review (定期评估审查) and its conversions ----------
+def schedule_re_review(act):
+    """Signed off and not (fully) disclosed: the first re-review falls one period after sign-off."""
+    if act.to_state in (State.ARCHIVED, State.PUBLISH_QUEUE) and rereview.is_re_reviewed(act.doc):
+        rereview.schedule(act.doc, act.doc.signed_on or local_today())
+
+
+def flag_prepared_documents(act):
+    """A decision published: what prepared it (过程性信息) is due for re-review now."""
+    flagged = rereview.flag_prepared(act.doc, act.user)
+    notifications.re_review_due(flagged)
+
+
+def _tagging(doc):
+    parts = [f"公开属性：{doc.disclosure.label if doc.disclosure else '未标注'}"]
+    if doc.legal_basis:
+        parts.append(f"依据：{doc.legal_basis.full_label}")
+    if doc.channel_list:
+        parts.append("公开方式：" + "、".join(c.label for c in doc.channel_list))
+    return "；".join(parts)
+
+
+def record_re_review(act):
+    """The office's outcome with its reason and what the document was.  Kept: the next re-review
+    falls one period on.  Converted: the document takes its new attribute (the old one stays in
+    the re-review record, the previous version and this event) and waits for sign-off."""
+    doc, outcome = act.doc, rereview.outcome_of(act.action)
+    converting = outcome != ReviewOutcome.KEEP
+    channels = ",".join(c.value for c in rereview.chosen_channels(act.data)) if converting else ""
+    db.session.add(ReReview(document=doc, outcome=outcome, reason=act.comment,
+                            from_state=act.from_state, from_disclosure=doc.disclosure,
+                            from_legal_basis=doc.legal_basis, from_reason_text=doc.reason_text,
+                            from_channels=doc.channels, channels=channels, reviewed_by=act.user))
+    if not converting:
+        act.before = f"下次评估审查：{doc.next_review_on or '—'}"
+        rereview.schedule(doc, local_today())
+        act.after = f"下次评估审查：{doc.next_review_on}"
+        return
+    act.before = _tagging(doc)
+    doc.disclosure, doc.channels = rereview.TARGET[outcome], channels
+    if doc.disclosure == Disclosure.PROACTIVE:
+        doc.legal_basis, doc.reason_text = None, ""
+    else:                                          # 删减后公开: 第三十七条, the office's reason
+        doc.legal_basis, doc.reason_text = LegalBasis.SEPARABLE, act.comment
+    act.after = _tagging(doc)
+    snapshot_version(act)
+
+
+def sign_conversion(act):
+    """Signed: the changed information is published within 20 working days from today; a document
+    now fully disclosed has no next re-review, a 删减后公开 one its next a period on."""
+    pending = act.doc.pending_conversion
+    pending.result, pending.closed_by, pending.closed_at = ConversionResult.SIGNED, act.user, utcnow()
+    act.doc.publish_clock_from = local_today()
+    if act.doc.disclosure == Disclosure.PROACTIVE:
+        rereview.unschedule(act.doc)
+    else:
+        rereview.schedule(act.doc, local_today())
+
+
+def _end_conversion(result):
+    def end_conversion(act):
+        """Refused or withdrawn: the document returns to its attribute, basis, reason and channels;
+        the re-review's result is then to keep it, the next one a period on."""
+        doc, pending = act.doc, act.doc.pending_conversion
+        act.before = _tagging(doc)
+        doc.disclosure, doc.legal_basis = pending.from_disclosure, pending.from_legal_basis
+        doc.reason_text, doc.channels = pending.from_reason_text, pending.from_channels
+        pending.result, pending.closed_by, pending.closed_at = result, act.user, utcnow()
+        rereview.schedule(doc, local_today())
+        act.after = _tagging(doc)
+        snapshot_version(act)
+    return end_conversion
+
+
+refuse_conversion = _end_conversion(ConversionResult.REFUSED)
+withdraw_conversion = _end_conversion(ConversionResult.WITHDRAWN)
+
+
+def stays(doc):
+    return doc.state
+
+
 # --- the table --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Transition:
@@ -119,14 +206,17 @@ class Transition:
     needs_comment: bool = False
     checks: tuple = ()
     effects: tuple = field(default=())
+    input_checks: tuple = ()             # of what the actor typed: check(doc, comment, data)
 
     def destination(self, doc):
         return self.target(doc) if callable(self.target) else self.target
 
-    def problems(self, doc):
+    def problems(self, doc, comment="", data=None):
         found = {}
         for check in self.checks:
             found.update(check(doc))
+        for check in self.input_checks:
+            found.update(check(doc, comment, data or {}))
         return found
 
 
@@ -136,7 +226,9 @@ def _t(action, sources, target, who_, **kw):
 
 
 RETURNING = (restart_office_clock,)
-SIGNING = (stamp_approval, close_post_hoc_review, enter_publish_queue)
+SIGNING = (stamp_approval, close_post_hoc_review, enter_publish_queue, schedule_re_review)
+RE_REVIEW_INPUT = (rereview.reason_problems,)
+CONVERSION_INPUT = (rereview.reason_problems, rereview.channel_problems)
 
 TRANSITIONS = [
     _t(Action.SUBMIT, {State.DRAFT, State.RETURNED}, State.OFFICE_CHECK, who.DRAFTER_OF,
@@ -160,7 +252,8 @@ TRANSITIONS = [
     _t(Action.CONFIDENTIALITY_FAIL, State.PUBLISH_QUEUE, State.RETURNED, who.OFFICE,
        needs_comment=True, effects=(record_confidentiality_check,) + RETURNING),
     _t(Action.MARK_PUBLISHED, State.PUBLISH_QUEUE, State.PUBLISHED, who.OFFICE,
-       checks=(catalogue.publish_problems,), effects=(record_publication, freeze_published_text)),
+       checks=(catalogue.publish_problems,),
+       effects=(record_publication, freeze_published_text, flag_prepared_documents)),
     # 三同步: interpretation material, signed off with its document, is published after it.
     _t(Action.MARK_INTERPRETATION_PUBLISHED, State.PUBLISHED, State.PUBLISHED, who.OFFICE_OR_DRAFTER,
        checks=(interpretation_problems,), effects=(record_interpretation_publication,)),
@@ -175,6 +268,25 @@ TRANSITIONS = [
        checks=(sign_off_problems,), effects=SIGNING),
     _t(Action.SEND_BACK, State.REVIEW_PRINCIPAL, State.REVIEW_PENDING, who.PRINCIPAL,
        needs_comment=True),
+    # 定期评估审查 (条例第十八条): the office keeps a document's attribute or converts it; a conversion
+    # changes what the public sees, so the principal signs it, and it is published like any.
+    _t(Action.RE_REVIEW_KEEP, rereview.AT_REST, stays, who.OFFICE_RE_REVIEW, needs_comment=True,
+       input_checks=RE_REVIEW_INPUT, effects=(record_re_review,)),
+    _t(Action.CONVERT_TO_PROACTIVE, rereview.AT_REST, State.CONVERT_SIGN, who.OFFICE_RE_REVIEW,
+       needs_comment=True, input_checks=CONVERSION_INPUT, effects=(record_re_review,)),
+    _t(Action.CONVERT_TO_REDACTED, State.ARCHIVED, State.CONVERT_REDACT,
+       who.OFFICE_RE_REVIEW_WITHHELD, needs_comment=True, input_checks=CONVERSION_INPUT,
+       effects=(record_re_review,)),
+    _t(Action.CONVERSION_SUBMIT, State.CONVERT_REDACT, State.CONVERT_SIGN, who.OFFICE,
+       checks=(rereview.conversion_problems, disclosure_problems)),
+    _t(Action.CONVERSION_WITHDRAW, {State.CONVERT_REDACT, State.CONVERT_SIGN}, rereview.return_to,
+       who.OFFICE, needs_comment=True, checks=(rereview.conversion_problems,),
+       effects=(withdraw_conversion,)),
+    _t(Action.PRINCIPAL_SIGN_OFF, State.CONVERT_SIGN, State.PUBLISH_QUEUE, who.PRINCIPAL,
+       checks=(rereview.conversion_problems, sign_off_problems),
+       effects=(sign_conversion, enter_publish_queue)),
+    _t(Action.CONVERSION_REFUSE, State.CONVERT_SIGN, rereview.return_to, who.PRINCIPAL,
+       needs_comment=True, checks=(rereview.conversion_problems,), effects=(refuse_conversion,)),
 ]
 
 ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
@@ -234,18 +346,21 @@ def perform(doc, action, user, comment="", **data):
     t = transition_for(doc, action)
     if t.needs_comment and not comment:
         raise Invalid(f"{action.label}须填写意见。", {"comment": f"{action.label}须填写意见。"})
-    problems = t.problems(doc)
+    problems = t.problems(doc, comment, data)
     if problems:
         raise Invalid("；".join(problems.values()), problems)
 
     act = Act(doc, user, action, doc.state, t.destination(doc), comment, data)
+    lock_chain()                          # the chain head before any row: one locking order for all
     doc.state = act.to_state
     flush_or_conflict(doc)
     try:
         for effect in t.effects:
             effect(act)
         event = record(action, user, document=doc, from_state=act.from_state,
-                       to_state=act.to_state, comment=act.comment)
+                       to_state=act.to_state, before=act.before, after=act.after,
+                       comment=act.comment)
+        notifications.after_transition(event)          # whoever must act next, or gets it back
         flush_or_conflict(doc)
     except BaseException:
         db.session.rollback()             # nothing of a half-taken step survives

@@ -16,13 +16,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reviewtool"
 
 # Lowest first.  A module's layer is the first entry that names it or a package above it.
 LAYERS = [
-    {"labels", "errors", "dates", "extensions", "sanitize", "passwords"},
+    {"labels", "errors", "dates", "extensions", "sanitize", "passwords", "mail"},
     {"models"},
     {"permissions", "audit", "calendar.workdays", "publishing.pii", "publishing.redaction",
      "publishing", "calendar"},
-    {"calendar.entry", "rules", "deadlines", "publishing.catalogue"},
+    {"calendar.entry", "rules", "deadlines", "publishing.catalogue", "rereview", "notifications"},
     {"workflow", "operations", "forms"},
-    {"queries"},
+    {"queries", "sweep"},
     {"views", "demo"},
     {"template_helpers", "cli", "security"},
     {""},                                                     # reviewtool/__init__: create_app
@@ -119,16 +119,29 @@ def test_every_transition_has_a_route(app):
 def test_every_action_that_needs_a_comment_gets_a_comment_field(app, db, users, browser,
                                                                  make_document):
     """The panel of a document in each source state of a comment-requiring transition offers a
-    comment box to whoever may take it."""
-    from reviewtool.labels import State
+    comment box to whoever may take it; the re-review's outcomes take theirs on its own page."""
+    from reviewtool.labels import Disclosure, State
     states = {State.OFFICE_CHECK: "office", State.DIVISION_REVIEW: "head",
-              State.PRINCIPAL_REVIEW: "principal", State.PUBLISH_QUEUE: "office"}
+              State.PRINCIPAL_REVIEW: "principal", State.PUBLISH_QUEUE: "office",
+              State.CONVERT_REDACT: "office", State.CONVERT_SIGN: "principal"}
     needing = {t.action for t in TRANSITIONS if t.needs_comment}
-    assert needing == {Action.RETURN_TO_DRAFTER, Action.SEND_BACK, Action.CONFIDENTIALITY_FAIL}
+    assert needing == {Action.RETURN_TO_DRAFTER, Action.SEND_BACK, Action.CONFIDENTIALITY_FAIL,
+                       Action.RE_REVIEW_KEEP, Action.CONVERT_TO_PROACTIVE, Action.CONVERT_TO_REDACTED,
+                       Action.CONVERSION_WITHDRAW, Action.CONVERSION_REFUSE}
     for state, username in states.items():
-        doc = make_document(state)
+        if state in (State.CONVERT_REDACT, State.CONVERT_SIGN):
+            doc = make_document(State.ARCHIVED, Disclosure.ON_REQUEST)
+            doc.state = state
+            db.session.commit()
+        else:
+            doc = make_document(state)
         page = browser(username).get(f"/documents/{doc.id}").get_data(True)
         assert 'name="comment"' in page and "退回时必填" in page, state
+    archived = make_document(State.ARCHIVED, Disclosure.WITHHELD)
+    office = browser("office")
+    assert f'href="/office/re-review/{archived.id}"' in office.get(f"/documents/{archived.id}").get_data(True)
+    page = office.get(f"/office/re-review/{archived.id}").get_data(True)
+    assert 'name="comment"' in page and "评估理由" in page
 
 
 def test_every_post_route_commits_through_the_one_wrapper(app):

@@ -8,7 +8,7 @@ table, so a row added or a predicate changed without updating this list fails he
 import pytest
 
 from reviewtool.errors import NotAllowed, WrongState
-from reviewtool.labels import Action, Role, State
+from reviewtool.labels import Action, Disclosure, Role, State
 from reviewtool.workflow import allowed, allowed_actions, refusal
 
 A, S = Action, State
@@ -31,6 +31,18 @@ MAY = {
     (A.SEND_BACK, S.REVIEW_DIVISION): {"head"},
     (A.PRINCIPAL_SIGN_OFF, S.REVIEW_PRINCIPAL): {"principal"},
     (A.SEND_BACK, S.REVIEW_PRINCIPAL): {"principal"},
+    # 定期评估审查: the office keeps or converts what rests undisclosed; the principal signs a
+    # conversion or refuses it; the office submits or withdraws its own proposal.
+    (A.RE_REVIEW_KEEP, S.ARCHIVED): {"office"},
+    (A.RE_REVIEW_KEEP, S.PUBLISHED): {"office"},
+    (A.CONVERT_TO_PROACTIVE, S.ARCHIVED): {"office"},
+    (A.CONVERT_TO_PROACTIVE, S.PUBLISHED): {"office"},
+    (A.CONVERT_TO_REDACTED, S.ARCHIVED): {"office"},
+    (A.CONVERSION_SUBMIT, S.CONVERT_REDACT): {"office"},
+    (A.CONVERSION_WITHDRAW, S.CONVERT_REDACT): {"office"},
+    (A.CONVERSION_WITHDRAW, S.CONVERT_SIGN): {"office"},
+    (A.PRINCIPAL_SIGN_OFF, S.CONVERT_SIGN): {"principal"},
+    (A.CONVERSION_REFUSE, S.CONVERT_SIGN): {"principal"},
 }
 WORKFLOW_ACTIONS = sorted({a for a, _ in MAY}, key=lambda a: a.value)
 # People who act in a role on a document they drafted themselves: never allowed (self-approval).
@@ -64,7 +76,8 @@ def test_the_table_matches_the_workflow_rows():
 
 @pytest.mark.parametrize("state", list(State), ids=lambda s: s.value)
 def test_each_person_each_action_in_this_state(db, people, make_document, state):
-    doc = make_document(State.DRAFT)
+    # 依申请公开: the attribute every row applies to (the re-review rows need one not disclosed)
+    doc = make_document(State.DRAFT, Disclosure.ON_REQUEST)
     doc.state = state
     db.session.flush()
     mismatches = []
@@ -90,7 +103,7 @@ def test_each_person_each_action_in_this_state(db, people, make_document, state)
 def test_nobody_acts_on_their_own_document_in_any_role(db, people, make_document, state):
     refused = []
     for person, role in SELF_DEALERS.items():
-        doc = make_document(State.DRAFT)
+        doc = make_document(State.DRAFT, Disclosure.ON_REQUEST)
         doc.state, doc.drafter_id = state, people[person].id
         db.session.flush()
         for action in WORKFLOW_ACTIONS:
@@ -101,3 +114,22 @@ def test_nobody_acts_on_their_own_document_in_any_role(db, people, make_document
                 refused.append((person, action.value, error.message))
         assert allowed_actions(doc, people[person]) == []
     assert refused == []
+
+
+@pytest.mark.parametrize("disclosure", [Disclosure.PROACTIVE, Disclosure.REDACTED],
+                         ids=lambda d: d.value)
+def test_what_was_disclosed_is_not_re_reviewed_as_withheld(db, people, make_document, disclosure):
+    """A published proactive document has nothing to re-review; a 删减后公开 one may only become
+    主动公开 (or stay), never 删减后公开 again."""
+    doc = make_document(State.DRAFT, disclosure)
+    doc.state = State.PUBLISHED if disclosure == Disclosure.PROACTIVE else State.ARCHIVED
+    db.session.flush()
+    office = people["office"]
+    shown = set(allowed_actions(doc, office))
+    if disclosure == Disclosure.PROACTIVE:
+        assert not shown & {A.RE_REVIEW_KEEP, A.CONVERT_TO_PROACTIVE, A.CONVERT_TO_REDACTED}
+        assert isinstance(refusal(doc, A.RE_REVIEW_KEEP, office), NotAllowed)
+    else:
+        assert {A.RE_REVIEW_KEEP, A.CONVERT_TO_PROACTIVE} <= shown
+        assert A.CONVERT_TO_REDACTED not in shown
+        assert "依申请公开、不予公开" in refusal(doc, A.CONVERT_TO_REDACTED, office).message

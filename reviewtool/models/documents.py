@@ -32,6 +32,10 @@ class Document(Tagged, db.Model):
               sqlite_where=text("interpretation_published_on IS NULL AND interpretation_html <> ''")),
         Index("ix_document_drafter_order", "drafter_id", text("is_urgent DESC"),
               text("updated_at DESC"), text("id DESC")),
+        # 定期评估审查: what is due, by date.
+        Index("ix_document_next_review", "next_review_on",
+              postgresql_where=text("next_review_on IS NOT NULL"),
+              sqlite_where=text("next_review_on IS NOT NULL")),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -69,6 +73,14 @@ class Document(Tagged, db.Model):
     interpretation_published_on = db.Column(db.Date)
     interpretation_url = db.Column(db.String(500))
     decision_date = db.Column(db.Date)
+    # 定期评估审查 (条例第十八条): documents not (fully) disclosed are looked at again on this date
+    # — the admin's period after sign-off or the last re-review, or a date the office set.
+    next_review_on = db.Column(db.Date)
+    next_review_by_hand = db.Column(db.Boolean, nullable=False, default=False)
+    review_from = db.Column(db.Date)                # the date the period counts from
+    review_flag = db.Column(db.String(300), nullable=False, default="")   # why it is due early
+    # The decision this document prepares (过程性信息 → 决定): its publication flags this one.
+    prepares_decision_id = db.Column(db.ForeignKey("document.id"))
     # Optimistic lock: an UPDATE that finds another writer got there first fails.
     lock_version = db.Column(db.Integer, nullable=False, default=1)
 
@@ -80,6 +92,8 @@ class Document(Tagged, db.Model):
     redaction_spans = db.relationship("RedactionSpan", back_populates="document",
                                       order_by="RedactionSpan.id")
     catalogue = db.relationship("CatalogueEntry", back_populates="document", uselist=False)
+    re_reviews = db.relationship("ReReview", back_populates="document", order_by="ReReview.id")
+    prepares_decision = db.relationship("Document", remote_side=[id], foreign_keys=[prepares_decision_id])
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -90,6 +104,11 @@ class Document(Tagged, db.Model):
                 and self.state in (State.PUBLISH_QUEUE, State.PUBLISHED)):
             return ANNOTATION_PROACTIVE
         return None
+
+    @property
+    def pending_conversion(self):
+        """The conversion proposed by a re-review and not yet signed, refused or withdrawn."""
+        return next((r for r in reversed(self.re_reviews) if r.pending), None)
 
     @property
     def last_event(self):
@@ -153,6 +172,9 @@ class Event(db.Model):
     comment = db.Column(db.Text, nullable=False, default="")
     version_no = db.Column(db.Integer, nullable=False, default=0)
     at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The hash chain (audit.py): SHA-256 over this event's fields and the previous event's hash.
+    prev_hash = db.Column(db.String(64), nullable=False, default="")
+    hash = db.Column(db.String(64), nullable=False, default="")
 
     document = db.relationship("Document", back_populates="events")
     actor = db.relationship("User")

@@ -33,6 +33,7 @@ class User(UserMixin, db.Model):
     role = enum_column(Role, "role", nullable=False)
     division_id = db.Column(db.ForeignKey("division.id"))
     active = db.Column(db.Boolean, nullable=False, default=True)
+    email = db.Column(db.String(254))           # the daily digest's address (optional)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # Bumped by logout, a password change or reset, deactivation and the admin's 全部下线: a
     # session signed with an older epoch no longer logs anyone in (see get_id).

@@ -14,6 +14,9 @@ QUEUE_LIMIT = 100
 
 IN_FLIGHT = (State.OFFICE_CHECK, State.DIVISION_REVIEW, State.PRINCIPAL_REVIEW,
              State.REVIEW_DIVISION, State.REVIEW_PRINCIPAL)
+# Signed off; a periodic re-review's conversion happens after that, so it counts as done here.
+DONE = (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED, State.CONVERT_REDACT,
+        State.CONVERT_SIGN)
 
 
 @dataclass(frozen=True)
@@ -31,18 +34,17 @@ WORKLISTS = {
         WorkList("returned", "待我修改", (State.RETURNED, State.REVIEW_PENDING), mine_only=True),
         WorkList("drafts", "我的草稿", (State.DRAFT,), mine_only=True),
         WorkList("in_flight", "审批中", IN_FLIGHT, mine_only=True, todo=False),
-        WorkList("done", "已办结", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
-                 mine_only=True, todo=False),
+        WorkList("done", "已办结", DONE, mine_only=True, todo=False),
     ],
     Role.DIVISION_HEAD: [
         WorkList("inbox", "待我审签", (State.DIVISION_REVIEW, State.REVIEW_DIVISION), led_only=True),
         WorkList("later", "已送主要负责人", (State.PRINCIPAL_REVIEW, State.REVIEW_PRINCIPAL,
                                           State.REVIEW_PENDING), led_only=True, todo=False),
-        WorkList("done", "已办结", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
-                 led_only=True, todo=False),
+        WorkList("done", "已办结", DONE, led_only=True, todo=False),
     ],
     Role.PRINCIPAL: [
-        WorkList("inbox", "待我签发", (State.PRINCIPAL_REVIEW, State.REVIEW_PRINCIPAL)),
+        WorkList("inbox", "待我签发", (State.PRINCIPAL_REVIEW, State.REVIEW_PRINCIPAL,
+                                       State.CONVERT_SIGN)),
         WorkList("done", "已签发", (State.PUBLISH_QUEUE, State.PUBLISHED, State.ARCHIVED),
                  todo=False),
     ],

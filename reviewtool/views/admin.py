@@ -5,14 +5,16 @@ from flask_login import current_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit, rereview
 from ..calendar import entry as calendar_entry
 from ..calendar.workdays import PACKAGE_LABEL, PACKAGE_YEARS
 from ..errors import Invalid
 from ..extensions import db
-from ..forms import CalendarYearForm, DivisionForm, UserForm, options
+from ..forms import CalendarYearForm, DivisionForm, ReReviewPeriodForm, UserForm, options
 from ..labels import DayKind, Role
 from ..models import CalendarYear, User
-from ..operations import create_division, end_sessions, save_calendar_year, save_user, set_org_code
+from ..operations import (create_division, end_sessions, save_calendar_year, save_re_review_period,
+                          save_user, set_org_code)
 from ..publishing import catalogue
 from ..queries.accounts import account_events
 from ..queries.reports import divisions
@@ -59,7 +61,7 @@ def _save_user(user):
             save_user(current_user, user, username=form.username.data, name=form.name.data,
                       role=form.role.data, division_id=form.division_id.data or None,
                       led_division_ids=form.led_division_ids.data or [], active=form.active.data,
-                      password=form.password.data or None)
+                      password=form.password.data or None, email=form.email.data)
         except Invalid as error:
             for name, message in error.problems.items():
                 getattr(form, name).errors = [message]
@@ -188,3 +190,33 @@ def catalogue_settings():
                   categories=catalogue.categories(), default_category=catalogue.default_category(),
                   example=catalogue.format_index(catalogue.org_code(), catalogue.default_category(),
                                                  2026, 108))
+
+
+# --- the audit trail's hash chain (审计记录校验) ---------------------------------------------------
+@bp.get("/audit")
+@role_required(Role.ADMIN)
+def audit_chain():
+    """Walk the whole chain now; name the first event that no longer matches."""
+    check = audit.verify_chain()
+    broken = audit.stored_event(check.broken_event_id) if check.broken_event_id else None
+    return render("admin/audit.html", check=check, broken=broken)
+
+
+# --- 定期评估审查的周期 --------------------------------------------------------------------------------
+@bp.route("/re-review", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def re_review_settings():
+    """The period from sign-off (or the last re-review) to the next re-review."""
+    form = ReReviewPeriodForm(formdata=None if request.method == "GET" else request.form,
+                              months=rereview.period_months())
+    if request.method == "POST" and form.validate():
+        try:
+            changed = save_re_review_period(current_user, form.months.data)
+        except Invalid as error:
+            form.months.errors = [error.message]
+        else:
+            flash(f"定期评估审查周期为{form.months.data}个月；已更新 {changed} 件公文的下次评估审查日期"
+                  "（办公室单独设定的日期不变）。", "success")
+            return redirect(url_for("admin.re_review_settings"))
+    status = 422 if form.errors else 200
+    return render("admin/re_review.html", status=status, form=form)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Document, Event
+from ..notifications import unread_count
 from ..permissions import can_view
 from ..queries.worklists import counts, worklists_for
 
@@ -97,6 +98,8 @@ def render(template, partial=None, status=200, refresh_nav=False, headers=None, 
     name = partial if fragment else template
     if not fragment or refresh_nav:
         context.setdefault("nav", nav_for(current_user))
+    if not fragment and current_user.is_authenticated:
+        context.setdefault("unread", unread_count(current_user))        # the bell: one count
     context.setdefault("oob_nav", fragment and refresh_nav)
     return render_template(name, **context), status, headers or {}
 

@@ -7,11 +7,13 @@ from htmx_flask import make_response
 from ..deadlines import clocks_by_document, sort_by_due
 from ..errors import Invalid, NotAllowed
 from ..forms import DisclosureForm, DocumentForm
-from ..labels import Action, Role, State
+from ..labels import HISTORY_COLUMNS, Action, Role, State
 from ..permissions import can_edit, editable_fields
+from ..queries.history import event_row
 from ..queries.worklists import documents_in, return_comments, worklists_for
 from ..sanitize import editable_body
 from ..workflow import create_document, perform, save_draft
+from . import exports
 from .common import get_document_or_404, performs, render, request_page, role_required
 from .panels import act, document_context
 
@@ -133,4 +135,15 @@ def view(doc_id):
 def history(doc_id):
     doc = get_document_or_404(doc_id)
     return render("documents/history.html", doc=doc)
+
+
+@bp.get("/<int:doc_id>/history.<fmt>")
+@role_required(Role.OFFICE)
+def history_export(doc_id, fmt):
+    """The office exports a document's whole history (CSV or XLSX)."""
+    if fmt not in exports.FORMATS:
+        abort(404)
+    doc = get_document_or_404(doc_id)
+    return exports.table_download(HISTORY_COLUMNS, [event_row(e) for e in doc.events], fmt,
+                                  f"history-document-{doc.id}", "流转记录")
 

@@ -3,7 +3,7 @@ the action panel (which buttons, which forms), the paper, the pre-publishing pan
 redaction comparison — and acting on a document from a button of the panel."""
 from dataclasses import dataclass, field
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import permissions
@@ -20,6 +20,8 @@ from .common import action_url, get_document_or_404, render, wants_fragment
 PUBLICATION_FORMS = {Action.MARK_PUBLISHED: "publish_form",
                      Action.MARK_INTERPRETATION_PUBLISHED: "interpretation_form"}
 OWN_BUTTONS = (Action.SUBMIT, Action.SUBMIT_REVIEW)
+# The re-review's outcomes are taken on its own page (a reason, the channels): the panel links there.
+RE_REVIEW_ACTIONS = (Action.RE_REVIEW_KEEP, Action.CONVERT_TO_PROACTIVE, Action.CONVERT_TO_REDACTED)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class ActionPanel:
     error: str = ""
     done: str = ""
     comment: str = ""
+    re_review_url: str = ""
 
     @property
     def comment_required(self):
@@ -55,7 +58,8 @@ class ActionPanel:
 
     @property
     def empty(self):
-        return not (self.edit_label or self.own_buttons or self.publications or self.decisions)
+        return not (self.edit_label or self.own_buttons or self.publications or self.decisions
+                    or self.re_review_url)
 
 
 def action_panel(doc, error="", done="", comment="", forms=None):
@@ -66,7 +70,9 @@ def action_panel(doc, error="", done="", comment="", forms=None):
     for action in allowed_actions(doc, user):
         url = action_url(action, doc)
         label = ACTION_BUTTONS.get(action, action.label)
-        if action in PUBLICATION_FORMS:
+        if action in RE_REVIEW_ACTIONS:
+            panel.re_review_url = url_for("office.re_review_document", doc_id=doc.id)
+        elif action in PUBLICATION_FORMS:
             form = (forms or {}).get(action) or PublishForm(formdata=None, published_on=local_today())
             panel.publications.append(Publication(action, url, form, label))
         elif action in OWN_BUTTONS:
@@ -145,6 +151,14 @@ def comment_from_form(limit=2000):
         message = f"意见不能超过{limit}个字（现有{len(comment)}个字），请精简后再提交。"
         raise Invalid(message, {"comment": message})
     return comment
+
+
+def act_named(doc_id, name, actions):
+    """A route whose last URL part names one of ``actions`` ({name: Action}); others are 404."""
+    action = actions.get(name)
+    if action is None:
+        abort(404)
+    return act(doc_id, action)
 
 
 def act(doc_id, action, comment=None, **data):

@@ -1,11 +1,7 @@
 """The publishing queue: the office's checks before publishing, the catalogue entry, registering
 a publication, and the catalogue export."""
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
-from openpyxl import Workbook
 from sqlalchemy.orm import selectinload
 
 from ..deadlines import next_clock
@@ -17,8 +13,9 @@ from ..publishing.catalogue import entry_dict
 from ..queries import reports
 from ..queries.worklists import QUEUE_LIMIT, documents_in, worklist
 from ..sanitize import clean_text
+from . import exports
 from .common import get_document_or_404, performs, render, role_required, wants_fragment
-from .panels import act, actions_panel, document_context, prepublish
+from .panels import act, act_named, actions_panel, document_context, prepublish
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -74,10 +71,8 @@ def _register_publication(doc_id, action):
 @performs(bp, Action.CONFIDENTIALITY_FAIL, result="fail")
 def confidentiality(doc_id, result):
     """保密审查: passed (the document stays queued) or failed (back to the drafter, remark required)."""
-    action = {"pass": Action.CONFIDENTIALITY_PASS, "fail": Action.CONFIDENTIALITY_FAIL}.get(result)
-    if action is None:
-        abort(404)
-    return act(doc_id, action)
+    return act_named(doc_id, result, {"pass": Action.CONFIDENTIALITY_PASS,
+                                      "fail": Action.CONFIDENTIALITY_FAIL})
 
 
 @bp.get("/<int:doc_id>/prepublish")
@@ -120,34 +115,11 @@ EXPORT_FIELDS = ("id", "title", "index_no", "doc_number", "issuer", "formed_on",
 @role_required(Role.OFFICE)
 def export(fmt):
     """The queue and what was published, with catalogue metadata: JSON, CSV or Excel."""
-    if fmt not in ("json", "csv", "xlsx"):
+    if fmt not in ("json",) + exports.FORMATS:
         abort(404)
     rows = [entry_dict(doc) for doc in reports.catalogue_export(current_user)]
     if fmt == "json":
         return jsonify({"items": rows, "count": len(rows)})
-    table = [[CATALOGUE_FIELDS[f] for f in EXPORT_FIELDS]]
-    table += [[_cell(row[f]) for f in EXPORT_FIELDS] for row in rows]
-    if fmt == "csv":
-        out = io.StringIO()
-        csv.writer(out).writerows(table)
-        body = ("\ufeff" + out.getvalue()).encode("utf-8")     # BOM: Excel opens it as UTF-8
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "发布目录"
-        for line in table:
-            sheet.append(line)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename=catalogue.{fmt}"
-    return response
-
-
-def _cell(value):
-    """No spreadsheet formulas from user text (CSV/formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return exports.table_download([CATALOGUE_FIELDS[f] for f in EXPORT_FIELDS],
+                                  [[row[f] for f in EXPORT_FIELDS] for row in rows], fmt,
+                                  "catalogue", "发布目录")

@@ -7,7 +7,8 @@ from .panels import act
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-LEADER_ACTIONS = {Action.DIVISION_SIGN_OFF, Action.PRINCIPAL_SIGN_OFF, Action.SEND_BACK}
+LEADER_ACTIONS = {Action.DIVISION_SIGN_OFF, Action.PRINCIPAL_SIGN_OFF, Action.SEND_BACK,
+                  Action.CONVERSION_REFUSE}
 
 
 @bp.get("/")
@@ -21,6 +22,7 @@ def inbox():
 @performs(bp, Action.DIVISION_SIGN_OFF, action=Action.DIVISION_SIGN_OFF.value)
 @performs(bp, Action.PRINCIPAL_SIGN_OFF, action=Action.PRINCIPAL_SIGN_OFF.value)
 @performs(bp, Action.SEND_BACK, action=Action.SEND_BACK.value)
+@performs(bp, Action.CONVERSION_REFUSE, action=Action.CONVERSION_REFUSE.value)
 def decide(doc_id, action):
     action = Action.get(action)
     if action not in LEADER_ACTIONS:
