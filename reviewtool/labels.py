@@ -329,3 +329,8 @@ class NoticeKind(Labelled):
 # The columns of an exported history (流转记录导出).
 HISTORY_COLUMNS = ("记录编号", "时间", "操作人", "角色", "操作", "公文编号", "公文标题", "对象", "原状态",
                    "新状态", "修改前", "修改后", "意见", "版本", "校验值")
+
+# The annual report (政府信息公开工作年度报告, 国办公开办函〔2021〕30号): what waits for issue 10's
+# document types (信息类别), validity (有效性) and per-channel publications.
+REPORT_WAITING = "待信息类别、有效性（第10号议题）上线后统计"
+REPORT_OUT_OF_SCOPE = "不在本工具数据范围内"

@@ -16,7 +16,7 @@ from ..labels import ACTION_BUTTONS, HISTORY_COLUMNS, Action, Clock, Role, State
 from ..models import Document
 from ..operations import link_decision, set_next_review
 from ..queries import history as history_queries
-from ..queries import reports, reviews
+from ..queries import annual, reports, reviews
 from ..queries.worklists import QUEUE_LIMIT, documents_in, worklist
 from ..rules import disclosure_problems, post_hoc_open
 from ..workflow import allowed_actions, perform, return_all_untagged
@@ -283,3 +283,49 @@ def _schedule(doc_id, form, form_name, field, failed, operation, done):
             flash(done(doc), "success")
             return redirect(url_for("office.re_review_document", doc_id=doc.id))
     return _re_review_page(doc, status=422, error=f"{failed}，请按提示更正。", **{form_name: form})
+
+
+# --- the annual report (政府信息公开工作年度报告) ---------------------------------------------------------
+def _report_year(year):
+    return year if year in annual.YEARS else None
+
+
+@bp.get("/report")
+@role_required(Role.OFFICE)
+def report():
+    """The report's tables for a year; every figure links to the documents it counts."""
+    raw = request.args.get("year", "")
+    year = annual.default_year()
+    if raw:
+        year = _report_year(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+        if year is None:
+            return render("office/report.html", status=422, report=None, year_text=raw[:20],
+                          years=annual.YEARS,
+                          error=f"请输入{annual.YEARS[0]}—{annual.YEARS[-1]}之间的年份。")
+    return render("office/report.html", report=annual.annual_report(year), year_text=str(year),
+                  years=annual.YEARS, error=None)
+
+
+@bp.get("/report/<int:year>/figure/<key>")
+@role_required(Role.OFFICE)
+def report_figure(year, key):
+    """Exactly the documents one figure of the report counts."""
+    if _report_year(year) is None:
+        abort(404)
+    report = annual.annual_report(year)
+    found = report.cell(key[:80])
+    if found is None:
+        abort(404)
+    table, row, cell = found
+    column = table.header[row.cells.index(cell) + 1]
+    return render("office/report_figure.html", report=report, table=table, row=row, cell=cell,
+                  column=column, docs=annual.cell_documents(cell))
+
+
+@bp.get("/report/<int:year>.<fmt>")
+@role_required(Role.OFFICE)
+def report_export(year, fmt):
+    if _report_year(year) is None or fmt not in ("xlsx", "docx"):
+        abort(404)
+    title = f"{current_app.config['BUREAU_NAME']}{year}年政府信息公开工作年度报告（统计表）"
+    return exports.report_download(annual.annual_report(year), fmt, title, f"annual-report-{year}")

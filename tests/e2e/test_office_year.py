@@ -123,3 +123,21 @@ def test_the_record_verifies_and_the_office_pages_through_a_period(open_session)
     expect(page.locator("#events")).to_contain_text("定期评估审查：转为主动公开")
     expect(page.get_by_role("link", name="Excel（XLSX）")).to_be_visible()
     screenshot(page, "37-period-history")
+
+
+def test_the_annual_report_links_each_number_to_its_documents(open_session):
+    bangong = open_session("bangong")
+    page = bangong.page
+    page.locator(".mainnav").get_by_role("link", name="年度报告").click()
+    expect(page.get_by_role("heading", name="政府信息公开工作年度报告：统计表")).to_be_visible()
+    withheld = page.locator("#table-withheld")
+    expect(withheld).to_contain_text("6.属于四类过程性信息")
+    screenshot(page, "38-annual-report", full_page=True)
+    row = withheld.locator("tr").filter(has_text="4.保护第三方合法权益")
+    count = int(row.get_by_role("link").inner_text())
+    assert count >= 1
+    row.get_by_role("link").click()
+    expect(page.get_by_role("heading", name=re.compile("4.保护第三方合法权益"))).to_be_visible()
+    expect(page.locator("table.grid tbody tr")).to_have_count(count)
+    expect(page.locator("table.grid")).to_contain_text("关于道路运输从业人员信息核查的函")
+    screenshot(page, "39-annual-report-figure")
