@@ -145,6 +145,9 @@ def test_the_office_exports_a_document_history(db, users, browser, make_document
     assert principal.post(f"/review/{doc.id}/send_back",
                           {"comment": "=HYPERLINK(\"http://evil\",\"点我\")"}).status_code == 302
     office = browser("office")
+    history = office.get(f"/documents/{doc.id}/history").get_data(True)
+    assert f'href="/documents/{doc.id}/history.csv"' in history
+    assert "history.csv" not in browser("drafter").get(f"/documents/{doc.id}/history").get_data(True)
     response = office.get(f"/documents/{doc.id}/history.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(True).lstrip("\ufeff"))))
