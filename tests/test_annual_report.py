@@ -3,7 +3,7 @@ each number links to them, the tables export as XLSX and DOCX, and a year's figu
 same when counted again after unrelated changes (the year is an event's date, not a field's)."""
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from docx import Document as WordDocument

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import event, select
 
 from reviewtool.extensions import db as _db
-from reviewtool.labels import Action, Disclosure, NoticeKind, Role, State
+from reviewtool.labels import Disclosure, NoticeKind, Role, State
 from reviewtool.models import Notification
 from reviewtool.notifications import QUEUES, people
-from reviewtool.workflow import TRANSITIONS, allowed_actions, perform
+from reviewtool.workflow import TRANSITIONS, allowed_actions
 
 
 def notices(db, username, users, kind=None):
@@ -97,7 +97,8 @@ def test_the_bell_counts_unread_in_one_query(db, users, browser, make_document, 
 
 
 def test_marking_read_by_htmx_swaps_the_list_and_the_bell(db, users, browser, make_document):
-    first, second = make_document(State.OFFICE_CHECK), make_document(State.OFFICE_CHECK)
+    first = make_document(State.OFFICE_CHECK)
+    make_document(State.OFFICE_CHECK)
     office = browser("office")
     page = office.get("/notifications/").get_data(True)
     assert first.title in page and f'href="/documents/{first.id}"' in page

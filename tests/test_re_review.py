@@ -2,15 +2,14 @@
 the office lists what is due by division, records an outcome with a written reason, and a
 conversion goes through the principal's sign-off into the publishing queue (保密审查, personal
 data) like any document.  Driven through the app."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from reviewtool.dates import add_months, local_today
 from reviewtool.labels import (Action, ConversionResult, Disclosure, LegalBasis, NoticeKind,
                                ReviewOutcome, State)
-from reviewtool.models import (CatalogueEntry, Document, DocumentVersion, Event, Notification,
-                               ReReview)
+from reviewtool.models import CatalogueEntry, Document, Event, Notification, ReReview
 
 GOOD_REASON = "相关项目已完成审批并向社会公布，原不予公开的理由已不存在，可以主动公开。"
 

@@ -23,7 +23,7 @@ from ..calendar.workdays import add_working_days
 from ..dates import local_today, to_local
 from ..extensions import db
 from ..labels import (REPORT_OUT_OF_SCOPE, REPORT_WAITING, Action, Channel, Clock, Disclosure,
-                      ReportRow, ReviewOutcome, State)
+                      ReportRow, State)
 from ..models import Division, Document, DocumentVersion, Event
 from .history import utc_bounds
 
