@@ -5,7 +5,7 @@ history, with no spreadsheet formula from user text."""
 import csv
 import io
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from reviewtool.audit import event_digest, record, verify_chain, CHAIN_FIELDS
 from reviewtool.dates import local_today
 from reviewtool.labels import Action, Disclosure, State
-from reviewtool.models import AuditChainHead, Event, User
+from reviewtool.models import AuditChainHead, Document, Event, User
 from reviewtool.models.oversight import GENESIS_HASH
 
 from .conftest import IS_POSTGRES
@@ -207,3 +207,44 @@ def test_the_period_page_opens_on_this_month(db, users, browser, make_document):
     assert page.status_code == 200
     body = page.get_data(True)
     assert f'value="{local_today().replace(day=1)}"' in body and "提交" in body
+
+
+def test_the_migration_chains_the_events_already_written(app, db):
+    """A database with events written before the chain existed: upgraded, they are chained in id
+    order, and the signed-off 不予公开 document gets its first re-review date (12 months on)."""
+    from flask_migrate import upgrade
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    upgrade(revision="8a1f3c2d9e47")                       # the revision before the chain
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO division (id, name) VALUES (1, '综合规划科')"))
+        conn.execute(text('INSERT INTO "user" (id, username, name, password_hash, role, division_id, '
+                          "active, created_at, session_epoch) VALUES (1, 'zhang', '张明', 'x', "
+                          "'drafter', 1, :t, '2025-01-02 03:00:00', 0)"), {"t": True})
+        conn.execute(text(
+            "INSERT INTO document (id, title, division_id, drafter_id, body_html, is_urgent, channels, "
+            "disclosure, legal_basis, reason_text, state, version_no, created_at, updated_at, "
+            "approved_at, signed_on, signed_on_by_hand, is_decision, interpretation_html, lock_version) "
+            "VALUES (1, '请示', 1, 1, '<p>正文</p>', :f, '', 'withheld', 'art16_process', '过程性信息。', "
+            "'archived', 1, '2025-01-02 03:00:00', '2025-01-02 03:00:00', '2025-01-05 03:00:00', "
+            "'2025-01-05', :f, :f, '', 1)"), {"f": False})
+        for i, (action, to, comment) in enumerate([("create", "draft", ""), ("submit", "office_check", ""),
+                                                   ("principal_sign_off", "archived", "同意。")], 1):
+            conn.execute(text(
+                "INSERT INTO event (document_id, actor_id, actor_role, action, to_state, before, "
+                "after, comment, version_no, at) VALUES (1, 1, 'drafter', :a, :to, '', '', :c, 1, "
+                ":at)"), {"a": action, "to": to, "c": comment,
+                          "at": f"2025-01-0{i + 1} 03:00:00.{i:06d}"})
+    upgrade()
+    db.session.expire_all()
+    check = verify_chain()
+    assert check.ok and check.checked == 3, check.problem
+    hashes = [e.prev_hash for e in all_events(db)]
+    assert hashes[0] == GENESIS_HASH and len(set(hashes)) == 3
+    doc = db.session.get(Document, 1)
+    assert (doc.review_from, doc.next_review_on) == (date(2025, 1, 5), date(2026, 1, 5))
+    # and the app goes on appending to that chain
+    record(Action.SETTING_CHANGE, None, subject="setting:x", after="1")
+    db.session.commit()
+    assert verify_chain().ok and verify_chain().checked == 4
