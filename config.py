@@ -53,6 +53,16 @@ class Config:
     MAIL_TIMEOUT = 30
     # The address people open the tool at, for the links in e-mails (none when empty).
     APP_URL = os.environ.get("APP_URL", "")
+    # 公文 in and out (GB/T 9704): the Word import, attachments (附件), the files' folder.
+    # Every upload limit stays below MAX_CONTENT_LENGTH (security, below; checked at start), so
+    # that a file over a limit is refused in place with the limit named.
+    DOCX_IMPORT_MAX_BYTES = 4 * 1024 * 1024          # the uploaded .docx
+    DOCX_MAX_UNPACKED_BYTES = 64 * 1024 * 1024       # all its parts unpacked (zip bomb guard)
+    DOCX_MAX_RATIO = 200                             # unpacked : packed of one part over 1 MB
+    ATTACHMENT_MAX_BYTES = 4 * 1024 * 1024
+    ATTACHMENT_EXTENSIONS = ("pdf", "ofd", "docx", "xlsx", "jpg", "jpeg", "png", "txt")
+    ATTACHMENTS_PER_DOCUMENT = 20
+    ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER")   # None: <instance folder>/attachments
 
     # --- security (issue 8; README “安全 / Security”) ---------------------------------------
     # Sessions: ended by logout, password change, deactivation and the admin's 全部下线 (a per-user

@@ -79,6 +79,33 @@ class Disclosure(Labelled):
         """Proactive and redacted documents are published, so they need a channel."""
         return self in (Disclosure.PROACTIVE, Disclosure.REDACTED)
 
+    # --- 公文 (GB/T 9704): what the paper says, and how open each attribute is ---------------
+    @property
+    def annotation(self):
+        """The 附注 line the attribute puts on the paper, e.g. “（此件主动公开）”."""
+        return f"（此件{self.label}）"
+
+    @property
+    def openness(self):
+        """How open: 主动公开 > 删减后公开 > 依申请公开 > 不予公开 (a 转发 may not exceed its source)."""
+        return {"proactive": 3, "redacted": 2, "on_request": 1, "withheld": 0}[self.value]
+
+
+# --- 公文 (GB/T 9704-2012): the direction a document goes, and the files that travel with it -----
+class Direction(Labelled):
+    """行文方向: an 上行文 (请示、报告 to a higher authority) shows its 签发人 in the 版头."""
+    DOWNWARD = "downward", "下行文"
+    PARALLEL = "parallel", "平行文"
+    UPWARD = "upward", "上行文"
+
+
+class AttachmentKind(Labelled):
+    """A file kept with a document: a 附件 (listed in 附件说明, published with a public document),
+    the Word file a draft was imported from, or an image of the body."""
+    ANNEX = "annex", "附件"
+    SOURCE = "source", "导入的原始文件"
+    IMAGE = "image", "正文图片"
+
 
 class LegalBasis(Labelled):
     # key, label, article, attributes it may justify, the annual report's 不予公开 row (or None)
@@ -186,6 +213,11 @@ class Action(Labelled):
     RE_REVIEW_FLAG = "re_review_flag", "相关决定已公开，提请评估审查"
     LINK_DECISION = "link_decision", "关联所准备的决定"
     SWEEP = "sweep", "到期提醒巡检"
+    # 公文 in and out (GB/T 9704): the drafter's Word import and the document's attachments (附件).
+    IMPORT_DOCX = "import_docx", "从Word文件导入"
+    ATTACHMENT_ADD = "attachment_add", "添加附件"
+    ATTACHMENT_REMOVE = "attachment_remove", "移除附件"
+    ATTACHMENT_PUBLISH = "attachment_publish", "设置附件是否公开"
 
 
 # security (issue 8): who an Event names when nobody signed in did it (a lockout).
@@ -210,6 +242,13 @@ DOCUMENT_FIELDS = {
     "is_decision": "行政许可、行政处罚决定", "decision_date": "决定日期",
     "interpretation_html": "政策解读材料", "channels": "公开方式", "disclosure": "公开属性",
     "legal_basis": "法律依据", "reason_text": "理由说明",
+    # The elements of a 公文 (GB/T 9704-2012).
+    "issuer_mark": "发文机关标志", "direction": "行文方向", "signer": "签发人",
+    "main_recipients": "主送机关", "attachment_note": "附件说明", "signature": "发文机关署名",
+    "signed_on": "成文日期", "signed_on_by_hand": "成文日期（手工填写）", "note": "附注",
+    "cc": "抄送机关", "printed_by": "印发机关", "printed_on": "印发日期",
+    "forwards": "转发件", "source_issuer": "来文机关", "source_number": "来文文号",
+    "source_disclosure": "来文公开属性",
 }
 
 # Who may take a step, as the refusal message names them.

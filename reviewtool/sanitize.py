@@ -1,7 +1,8 @@
 """The one bleach allow-list, and every operation on user HTML — done on a parsed tree.
 
 Two allow-lists: ``clean_body`` admits what a user may write (no attributes but a numeric
-``colspan``/``rowspan``); ``clean_output`` additionally admits the marks the tool itself adds
+``colspan``/``rowspan``, and images served by the app itself: ``<img src="/files/N" alt="…">``,
+the body images of an imported Word file); ``clean_output`` additionally admits the marks the tool itself adds
 (the redaction mark, the personal-data highlight).  Every HTML string the tool makes from user
 HTML passes ``clean_output`` right before it is stored or marked safe (``safe_html``), so even a
 mistake in a transformation cannot let markup through.
@@ -22,9 +23,14 @@ from lxml import etree
 from markupsafe import Markup
 
 BODY_TAGS = frozenset({"p", "br", "strong", "b", "em", "i", "u", "ol", "ul", "li", "h2", "h3", "h4",
-                       "blockquote", "table", "thead", "tbody", "tr", "th", "td", "span", "div"})
+                       "blockquote", "table", "thead", "tbody", "tr", "th", "td", "span", "div",
+                       "img"})
 OUTPUT_TAGS = BODY_TAGS | {"mark"}
 _SPAN_NUMBER = re.compile(r"[1-9][0-9]{0,2}")           # colspan / rowspan: 1–999, ASCII digits
+# An image of the body: only a file the app serves itself (an attachment of a document, checked
+# for access when it is requested), never another server or a data: URL.
+IMAGE_SRC = re.compile(r"/files/[1-9][0-9]{0,11}")
+MAX_ALT_CHARS = 200
 _PII_CLASS = re.compile(r"pii pii-[a-z_]{1,20}")
 _PII_KIND = re.compile(r"[a-z_]{1,20}")
 REDACTION_MARK_CLASS = "redaction-mark"
@@ -41,6 +47,9 @@ def strip_invisible(value):
 
 
 def _body_attribute(tag, name, value):
+    if tag == "img":
+        return ((name == "src" and bool(IMAGE_SRC.fullmatch(value)))
+                or (name == "alt" and len(value) <= MAX_ALT_CHARS))
     return tag in ("td", "th") and name in ("colspan", "rowspan") and bool(_SPAN_NUMBER.fullmatch(value))
 
 
@@ -59,7 +68,9 @@ def _output_attribute(tag, name, value):
 
 
 def _bleach(value, tags, attributes):
-    return bleach.clean(value, tags=tags, attributes=attributes, protocols=set(), strip=True,
+    # The only URL an attribute filter admits is an app-relative image source (/files/N);
+    # bleach keeps a relative URL only where "https" is an allowed protocol.
+    return bleach.clean(value, tags=tags, attributes=attributes, protocols={"https"}, strip=True,
                         strip_comments=True).strip()
 
 

@@ -1,10 +1,11 @@
 """Documents (公文), their submitted versions, the spans removed from a redacted copy, and the
 audit trail.  Data and invariants only: the rules that move a document live in workflow.py."""
 from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy.orm import declared_attr
 
 from ..dates import utcnow
-from ..labels import (ACTOR_COMMAND_LINE, ACTOR_SYSTEM, ANNOTATION_PROACTIVE, Action, Channel,
-                      Disclosure, LegalBasis, Role, State)
+from ..labels import (ACTOR_COMMAND_LINE, ACTOR_SYSTEM, Action, Channel, Direction, Disclosure,
+                      LegalBasis, Role, State)
 from .base import db, enum_column
 
 
@@ -15,8 +16,44 @@ class Tagged:
     def channel_list(self):
         return [c for c in (Channel.get(k) for k in (self.channels or "").split(",") if k) if c]
 
+    @property
+    def annotation(self):
+        """The 附注 line the disclosure attribute puts on the paper, e.g. “（此件主动公开）”: on the
+        paper the leaders sign as on the one that is published (None while untagged)."""
+        return self.disclosure.annotation if self.disclosure else None
 
-class Document(Tagged, db.Model):
+
+class PaperParts:
+    """The elements of a 公文 (GB/T 9704-2012) besides its title, 文号 and body: shared by a
+    document and each of its versions, so that a version keeps the paper as it was submitted."""
+    issuer_mark = db.Column(db.String(100), nullable=False, default="")      # 发文机关标志
+    signer = db.Column(db.String(64), nullable=False, default="")            # 签发人 (上行文)
+    main_recipients = db.Column(db.String(500), nullable=False, default="")  # 主送机关
+    attachment_note = db.Column(db.Text, nullable=False, default="")         # 附件说明, a line each
+    signature = db.Column(db.String(200), nullable=False, default="")        # 发文机关署名
+    note = db.Column(db.String(500), nullable=False, default="")             # 附注 besides the attribute's
+    cc = db.Column(db.String(500), nullable=False, default="")               # 抄送机关
+    printed_by = db.Column(db.String(100), nullable=False, default="")       # 印发机关
+    printed_on = db.Column(db.Date)                                          # 印发日期
+    # 转发: the document forwards another authority's document, named here.
+    forwards = db.Column(db.Boolean, nullable=False, default=False)
+    source_issuer = db.Column(db.String(100), nullable=False, default="")
+    source_number = db.Column(db.String(64), nullable=False, default="")
+
+    @declared_attr
+    def direction(cls):                                                      # 行文方向
+        return enum_column(Direction, "direction", nullable=False, default=Direction.DOWNWARD)
+
+    @declared_attr
+    def source_disclosure(cls):                                              # the source's attribute
+        return enum_column(Disclosure, "source_disclosure")
+
+    @property
+    def attachment_lines(self):
+        return [line.strip() for line in (self.attachment_note or "").splitlines() if line.strip()]
+
+
+class Document(Tagged, PaperParts, db.Model):
     """An outgoing official document (公文) and its current, editable content."""
     __table_args__ = (
         # The work lists filter by state / division / drafter and sort by urgency then recency:
@@ -97,13 +134,11 @@ class Document(Tagged, db.Model):
 
     __mapper_args__ = {"version_id_col": lock_version}
 
+    attachments = db.relationship("Attachment", back_populates="document", order_by="Attachment.id")
+
     @property
-    def annotation(self):
-        """The 附注 line: only a proactive document that has been approved for publishing has it."""
-        if (self.disclosure == Disclosure.PROACTIVE
-                and self.state in (State.PUBLISH_QUEUE, State.PUBLISHED)):
-            return ANNOTATION_PROACTIVE
-        return None
+    def active_attachments(self):
+        return [a for a in self.attachments if a.removed_at is None]
 
     @property
     def pending_conversion(self):
@@ -122,7 +157,7 @@ class Document(Tagged, db.Model):
         return f"<Document {self.id} {self.state}>"
 
 
-class DocumentVersion(Tagged, db.Model):
+class DocumentVersion(Tagged, PaperParts, db.Model):
     """A frozen copy of the document as it was at one submission."""
     __table_args__ = (UniqueConstraint("document_id", "number", name="document_number"),)
 
@@ -138,19 +173,31 @@ class DocumentVersion(Tagged, db.Model):
     legal_basis = enum_column(LegalBasis, "legal_basis", length=40)
     reason_text = db.Column(db.Text, nullable=False)
     interpretation_html = db.Column(db.Text, nullable=False, default="")
+    signed_on = db.Column(db.Date)
+    signed_on_by_hand = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     created_by_id = db.Column(db.ForeignKey("user.id"), nullable=False)
 
     document = db.relationship("Document", back_populates="versions")
     created_by = db.relationship("User")
+    # The attachments as they were submitted, in 附件说明 order: frozen with the version.
+    attachment_links = db.relationship("VersionAttachment", back_populates="version",
+                                       order_by="VersionAttachment.position")
 
     FIELDS = ("title", "doc_number", "body_html", "is_urgent", "channels", "disclosure",
-              "legal_basis", "reason_text", "interpretation_html")
+              "legal_basis", "reason_text", "interpretation_html",
+              "issuer_mark", "direction", "signer", "main_recipients", "attachment_note",
+              "signature", "note", "cc", "printed_by", "printed_on", "forwards", "source_issuer",
+              "source_number", "source_disclosure", "signed_on", "signed_on_by_hand")
 
     @classmethod
     def snapshot(cls, document, number, user):
         return cls(document=document, number=number, created_by=user,
                    **{f: getattr(document, f) for f in cls.FIELDS})
+
+    @property
+    def attachments(self):
+        return [link.attachment for link in self.attachment_links]
 
 
 class Event(db.Model):
