@@ -10,12 +10,13 @@ from sqlalchemy.orm import configure_mappers
 from . import cli, security, template_helpers
 from .errors import WorkflowError
 from .extensions import csrf, db, htmx, limiter, login_manager, migrate
-from .views import (admin, auth, documents, notifications, office, public, publishing, redactions,
-                    review)
+from .views import (admin, auth, documents, files, notifications, office, public, publishing,
+                    redactions, review)
 from .views.common import render_error, wrap_writes
 
 ROOT = Path(__file__).resolve().parent.parent
-BLUEPRINTS = (auth, documents, review, office, publishing, admin, public, redactions, notifications)
+BLUEPRINTS = (auth, documents, review, office, publishing, admin, public, redactions, notifications,
+              files)
 
 
 def create_app(config=None):
@@ -31,6 +32,7 @@ def create_app(config=None):
         cls.check()
     app.config.from_object(cls)
     app.config.update(overrides)
+    _check_upload_limits(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -58,6 +60,14 @@ def create_app(config=None):
     # that happens to touch one (a fresh worker's first request may be an anonymous public page).
     configure_mappers()
     return app
+
+
+def _check_upload_limits(config):
+    """An upload limit above MAX_CONTENT_LENGTH could never be reported in place."""
+    ceiling = config.get("MAX_CONTENT_LENGTH")
+    for key in ("DOCX_IMPORT_MAX_BYTES", "ATTACHMENT_MAX_BYTES"):
+        if ceiling and config.get(key, 0) > ceiling:
+            raise RuntimeError(f"{key} ({config[key]}) must not exceed MAX_CONTENT_LENGTH ({ceiling}).")
 
 
 def _register_error_handlers(app):

@@ -6,6 +6,7 @@ moved through the real workflow, so their histories are what the tool would reco
 from datetime import timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from . import rereview, sweep
@@ -13,10 +14,12 @@ from .audit import record
 from .dates import add_months, local_today
 from .extensions import db
 from .labels import Action, Channel, Disclosure, LegalBasis, Role, State
-from .models import (AuditChainHead, CalendarYear, CatalogueEntry, ConfidentialityCheck, DigestLog,
-                     Division, Document, DocumentVersion, Event, Notification, PiiResolution,
-                     RedactionSpan, ReReview, SerialCounter, Setting, User, division_leaders)
-from .operations import add_redaction_span, link_decision
+from .gongwen import docx_out
+from .models import (Attachment, AuditChainHead, CalendarYear, CatalogueEntry, ConfidentialityCheck,
+                     DigestLog, Division, Document, DocumentVersion, Event, Notification,
+                     PiiResolution, RedactionSpan, ReReview, SerialCounter, Setting, User,
+                     VersionAttachment, division_leaders)
+from .operations import add_attachment, add_redaction_span, link_decision
 from .sanitize import clean_body
 from .workflow import create_document, perform
 
@@ -76,6 +79,20 @@ DOCUMENTS = [
      REASON_THIRD, [], State.ARCHIVED, "交运函〔2026〕3号", ("004", 12, 3)),
 ]
 
+# The documents that carry a 附件 (a Word file made from a seed text): title → (附件 name, seed text).
+ANNEXES = {
+    "关于印发《泉州市交通运输局政务公开工作实施细则》的通知":
+        ("泉州市交通运输局政务公开工作实施细则", ("001", 6, 12)),
+    "关于印发2018年政务公开工作要点的通知": ("2018年政务公开工作要点", ("003", 8, 10)),
+}
+
+
+def paper(bureau):
+    """The elements of the paper (GB/T 9704) a bureau's documents share."""
+    return dict(issuer_mark=f"{bureau}文件", main_recipients="局属各单位，局各科室", signature=bureau,
+                printed_by=f"{bureau}办公室")
+
+
 # Documents migrated from the old office system, still in the office's queue without a tag.
 LEGACY = [
     ("关于做好春运期间道路客运安全工作的通知", "nigao2", ("002", 14, 4)),
@@ -95,8 +112,8 @@ PATH = [  # the actions that take a submitted document to each state, and who ta
 
 # What --reset empties, children before parents.
 DOCUMENT_TABLES = (Notification, DigestLog, ReReview, Event, AuditChainHead, PiiResolution,
-                   ConfidentialityCheck, CatalogueEntry, RedactionSpan, DocumentVersion, Document,
-                   SerialCounter)
+                   ConfidentialityCheck, CatalogueEntry, RedactionSpan, VersionAttachment,
+                   DocumentVersion, Attachment, Document, SerialCounter)
 
 
 def reset_demo():
@@ -131,11 +148,18 @@ def seed(reset=False):
     db.session.add_all(users.values())
     db.session.flush()
 
+    bureau = current_app.config["BUREAU_NAME"]
     for title, drafter, disclosure, basis, reason, channels, end, number, text in DOCUMENTS:
         author = users[drafter]
         doc = create_document(author, title=title, doc_number=number, body_html=body_from(*text),
                               disclosure=disclosure, legal_basis=basis, reason_text=reason,
-                              channels=",".join(c.value for c in channels))
+                              channels=",".join(c.value for c in channels), **paper(bureau))
+        if title in ANNEXES:                            # 附件: a real Word file, in 附件说明
+            annex_title, seed_text = ANNEXES[title]
+            doc.attachment_note = annex_title
+            doc.note = "联系人：局办公室，电话：0595-22500000"
+            add_attachment(doc, author, docx_out.appendix(annex_title, body_from(*seed_text)),
+                           f"{annex_title}.docx")
         if disclosure == Disclosure.REDACTED:           # 删减标注: the part to remove, with its basis
             add_redaction_span(doc, author, "根据新修订的《中华人民共和国政府信息公开条例》规定",
                                LegalBasis.THIRD_PARTY)

@@ -4,8 +4,10 @@ Values are cleaned (``sanitize``) before they are validated, so a title made onl
 of invisible characters is empty and refused like any empty title.
 """
 import re
+from types import SimpleNamespace
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
@@ -14,8 +16,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import passwords
 from .calendar.entry import holidays_required, parse_lines
+from .gongwen import parts
 from .labels import DOCUMENT_FIELDS as F
-from .labels import Channel, Disclosure, LegalBasis, Role
+from .labels import Channel, Direction, Disclosure, LegalBasis, Role
+from .rules import signed_on_problems
 from .sanitize import clean_body, clean_text, strip_invisible
 
 REQUIRED = "此项为必填项。"
@@ -70,6 +74,14 @@ class DisclosureForm(FlaskForm):
     legal_basis = SelectField(F["legal_basis"], validators=[Optional()], validate_choice=False)
     reason_text = TextAreaField(F["reason_text"], validators=[too_long(2000)], filters=[text_filter],
                                 description="结合公文内容写明不主动公开的具体理由")
+    # 转发: the source, part of the disclosure review (a forwarded document is not more open)
+    source_issuer = StringField(F["source_issuer"], validators=[too_long(100)], filters=[text_filter],
+                                description="如：交通运输部办公厅")
+    source_number = StringField(F["source_number"], validators=[too_long(64)], filters=[text_filter],
+                                description="如：交办政〔2026〕5号")
+    source_disclosure = SelectField(F["source_disclosure"], validate_choice=True, default="",
+                                    choices=options([("", "请选择来文的公开属性")] + Disclosure.choices()),
+                                    description="以来文附注或来文机关的公开属性为准；本件不能比来文更公开")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +102,7 @@ class DisclosureForm(FlaskForm):
         self.channels.data = [c.value for c in doc.channel_list]
         self.disclosure.data = doc.disclosure.value if doc.disclosure else None
         self.legal_basis.data = doc.legal_basis.value if doc.legal_basis else ""
+        self.source_disclosure.data = doc.source_disclosure.value if doc.source_disclosure else ""
 
     def show_problems(self, problems):
         """A refused submit's problems, each under its field (the attribute's when it has none)."""
@@ -105,6 +118,9 @@ class DisclosureForm(FlaskForm):
             disclosure=disclosure,
             legal_basis=LegalBasis.get(self.legal_basis.data or "") if needs_reason else None,
             reason_text=self.reason_text.data if needs_reason else "",
+            source_issuer=self.source_issuer.data or "",
+            source_number=self.source_number.data or "",
+            source_disclosure=Disclosure.get(self.source_disclosure.data or ""),
         )
 
 
@@ -119,6 +135,54 @@ class DocumentForm(DisclosureForm):
     decision_date = DateField(F["decision_date"], validators=[Optional()], format="%Y-%m-%d")
     interpretation_html = TextAreaField(F["interpretation_html"],
                                         description="与公文同步起草、同步审签；公文发布后3个工作日内发布")
+    # --- the Word import and the elements of the paper (GB/T 9704-2012) ---------------------------
+    source_file = FileField("从 Word 文件导入",
+                            description="上传 WPS 或 Word 保存的 .docx 文件，识别出的标题、主送机关、正文等填入下方，"
+                                        "请逐项核对后保存。原文件作为附件保留。")
+    issuer_mark = StringField(F["issuer_mark"], validators=[too_long(100)], filters=[text_filter],
+                              description="如：某市交通运输局文件")
+    direction = RadioField(F["direction"], choices=options(Direction.choices()),
+                           default=Direction.DOWNWARD.value, validators=[Optional()],
+                           validate_choice=True)
+    signer = StringField(F["signer"], validators=[too_long(64)], filters=[text_filter],
+                         description="上行文在版头标注签发人；在本系统签发的，由主要负责人签发时自动填写")
+    main_recipients = StringField(F["main_recipients"], validators=[too_long(500)], filters=[text_filter],
+                                  description="顶格编排，如：局属各单位，局各科室")
+    attachment_note = TextAreaField(F["attachment_note"], validators=[too_long(2000)],
+                                    filters=[text_filter], description="每行一个附件名称，按附件顺序排列")
+    signature = StringField(F["signature"], validators=[too_long(200)], filters=[text_filter])
+    signed_on = DateField(F["signed_on"], validators=[Optional()], format="%Y-%m-%d",
+                          description="在本系统签发的不填：以主要负责人签发之日为成文日期；"
+                                      "已在系统外签发的，填写实际成文日期")
+    note = TextAreaField(F["note"], validators=[too_long(500)], filters=[text_filter],
+                         description="公开属性的附注（如“（此件主动公开）”）由系统按公开属性生成，"
+                                     "这里只填其他附注，如联系人及电话；每行一条")
+    cc = StringField(F["cc"], validators=[too_long(500)], filters=[text_filter],
+                     description="机关名称之间用顿号或逗号隔开")
+    printed_by = StringField(F["printed_by"], validators=[too_long(100)], filters=[text_filter])
+    printed_on = DateField(F["printed_on"], validators=[Optional()], format="%Y-%m-%d",
+                           description="不填则与成文日期相同")
+    forwards = BooleanField("本件为转发件（转发上级或其他机关的来文）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.doc_number_suggestion = None
+
+    def validate_doc_number(self, field):
+        problem = parts.doc_number_problem(field.data)
+        if problem:
+            self.doc_number_suggestion = problem[1]
+            raise ValidationError(problem[0])
+
+    def validate_note(self, field):
+        if any(parts.attribute_in_note(line) for line in (field.data or "").splitlines()):
+            raise ValidationError("公开属性的附注由系统按公开属性自动生成（如“（此件主动公开）”），"
+                                  "不要在附注中填写，以免重复。")
+
+    def validate_signed_on(self, field):
+        problem = signed_on_problems(SimpleNamespace(signed_on=field.data, signed_on_by_hand=True))
+        if problem:
+            raise ValidationError(problem["signed_on"])
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -127,10 +191,29 @@ class DocumentForm(DisclosureForm):
             return False
         return valid
 
+    @property
+    def doc_number_advice(self):
+        """(message, suggestion) for a 发文字号 that breaks the form, as the form shows it."""
+        return parts.doc_number_problem(self.doc_number.data)
+
     def fill_from(self, doc, editable_body):
         super().fill_from(doc, editable_body)
         self.body_html.data = editable_body(doc.body_html)
         self.interpretation_html.data = editable_body(doc.interpretation_html)
+        self.direction.data = doc.direction.value if doc.direction else Direction.DOWNWARD.value
+        self.signed_on.data = doc.signed_on if doc.signed_on_by_hand else None
+
+    def fill_imported(self, fields, editable_body):
+        """The parts a Word file gave, shown for the drafter to confirm (not saved yet); the
+        attribute its 附注 states only where none is chosen."""
+        for name, value in fields.items():
+            if name == "disclosure":
+                if value and not self.disclosure.data:
+                    self.disclosure.data = value.value
+            elif name == "body_html":
+                self.body_html.data = editable_body(value)
+            elif name in self._fields:
+                self[name].data = value
 
     def document_fields(self):
         return dict(
@@ -142,7 +225,35 @@ class DocumentForm(DisclosureForm):
             is_decision=bool(self.is_decision.data),
             decision_date=self.decision_date.data if self.is_decision.data else None,
             interpretation_html=clean_body(self.interpretation_html.data),
+            issuer_mark=self.issuer_mark.data or "",
+            direction=Direction.get(self.direction.data or "") or Direction.DOWNWARD,
+            signer=self.signer.data or "",
+            main_recipients=(self.main_recipients.data or "").rstrip("：:").strip(),
+            attachment_note="\n".join(line.strip() for line in (self.attachment_note.data or "").splitlines()
+                                       if line.strip()),
+            signature=self.signature.data or "",
+            signed_on=self.signed_on.data,
+            signed_on_by_hand=self.signed_on.data is not None,
+            note="\n".join(parts.unwrap_parentheses(line) for line in (self.note.data or "").splitlines()
+                            if line.strip()),
+            cc=self.cc.data or "",
+            printed_by=self.printed_by.data or "",
+            printed_on=self.printed_on.data,
+            forwards=bool(self.forwards.data),
         )
+
+    def tagging_fields(self):
+        """The disclosure review as typed, where it is valid (a new draft made by an import keeps it)."""
+        names = ("channels", "disclosure", "legal_basis", "reason_text")
+        if all(self[name].validate(self) for name in names):
+            fields = DisclosureForm.document_fields(self)
+            return {k: v for k, v in fields.items() if k in names}
+        return {}
+
+
+class AttachmentForm(FlaskForm):
+    """A 附件 for the document (plain POST with CSRF, multipart)."""
+    file = FileField("添加附件", validators=[FileRequired("请选择要上传的文件。")])
 
 
 class BulkReturnForm(FlaskForm):

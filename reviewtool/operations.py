@@ -2,7 +2,9 @@
 actor, check with the predicates of ``permissions``, validate, act, write the Event, flush.
 The view commits once.  ``actor=None`` is a command run on the server (``flask …``)."""
 import re
+from pathlib import PurePath
 
+from flask import current_app
 from sqlalchemy import select
 
 from . import passwords, permissions
@@ -12,9 +14,13 @@ from .calendar import entry as calendar_entry
 from .dates import local_today, utcnow
 from .errors import Invalid, NotAllowed, WorkflowError, WrongState
 from .extensions import db
-from .labels import Action, DayKind, Disclosure, LegalBasis, PiiDecision, PiiKind, Role, State
-from .models import Division, Document, PiiResolution, RedactionSpan, Setting, User
+from .gongwen import docx_in, docx_out, files, store
+from .labels import (DOCUMENT_FIELDS, Action, AttachmentKind, DayKind, Disclosure, LegalBasis,
+                     PiiDecision, PiiKind, Role, State)
+from .models import Attachment, Division, Document, PiiResolution, RedactionSpan, Setting, User
 from .publishing import catalogue, redaction
+from .sanitize import clean_body, clean_text
+from .workflow import create_document
 
 
 # --- 删减标注: the drafter marks what a 删减后公开 document removes ------------------------------
@@ -379,3 +385,160 @@ def record_lockout(what, value, until, address):
            after=f"{detail}：登录失败次数过多，锁定至 {until}",
            comment=f"来源地址 {address}")
     db.session.flush()
+
+
+# --- 公文: the Word import and the files kept with a document (附件) ----------------------------------
+def docx_limits():
+    config = current_app.config
+    return docx_in.Limits(max_bytes=config["DOCX_IMPORT_MAX_BYTES"],
+                          max_unpacked=config["DOCX_MAX_UNPACKED_BYTES"],
+                          max_ratio=config["DOCX_MAX_RATIO"])
+
+
+def _check_files(doc, user):
+    if not permissions.own(doc, user):
+        raise NotAllowed("只有拟稿人本人可以导入文件或管理附件。")
+    if not permissions.can_attach(doc, user):
+        raise WrongState(f"该公文当前状态为“{doc.state.label}”，附件和正文不能再修改"
+                         "（已提交版本的附件随版本固定）。")
+
+
+def _keep(doc, user, kind, data, filename, text=None):
+    """Store a file and its row (the caller audits)."""
+    att = Attachment(document=doc, kind=kind, filename=filename, content_type=store.content_type(filename),
+                     size=len(data), sha256=store.save(data), text=text, publish=False, created_by=user)
+    db.session.add(att)
+    return att
+
+
+def _size(n):
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / (1024 * 1024):.1f} MB"
+
+
+def add_attachment(doc, user, data, filename):
+    """Attach a file (附件) to a draft: type, size and content checked, stored under its SHA-256,
+    the text of a .docx kept for the personal-data scan."""
+    _check_files(doc, user)
+    config = current_app.config
+    if len(files.annexes(doc)) >= config["ATTACHMENTS_PER_DOCUMENT"]:
+        message = f"每件公文最多{config['ATTACHMENTS_PER_DOCUMENT']}个附件。"
+        raise Invalid(message, {"file": message})
+    try:
+        name = store.check_upload(data, filename, config["ATTACHMENT_EXTENSIONS"],
+                                  config["ATTACHMENT_MAX_BYTES"], docx_limits())
+    except docx_in.BadFile as error:
+        raise Invalid(error.message, {"file": error.message}) from None
+    text = None
+    if store.extension(name) == "docx":
+        text = docx_in.text_of(data, docx_limits())
+    elif store.extension(name) == "txt":
+        text = data.decode("utf-8", errors="replace")
+    att = _keep(doc, user, AttachmentKind.ANNEX, data, name, text)
+    db.session.flush()
+    record(Action.ATTACHMENT_ADD, user, document=doc, from_state=doc.state, to_state=doc.state,
+           after=f"{name}（{_size(att.size)}，SHA-256 {att.sha256}）")
+    flush_or_conflict(doc)
+    return att
+
+
+def _own_attachment(doc, att_id):
+    att = db.session.get(Attachment, att_id)
+    if att is None or att.document_id != doc.id:
+        raise WorkflowError("找不到该附件，请刷新后重试。")
+    return att
+
+
+def remove_attachment(doc, user, att_id):
+    """Take a 附件 (or an imported original) off a draft: never deleted — marked removed, audited;
+    versions already submitted keep it."""
+    _check_files(doc, user)
+    att = _own_attachment(doc, att_id)
+    if att.kind == AttachmentKind.IMAGE:
+        raise WorkflowError("正文中的图片随正文修改，不能单独移除。")
+    if att.removed_at is None:
+        att.removed_at, att.removed_by = utcnow(), user
+        record(Action.ATTACHMENT_REMOVE, user, document=doc, from_state=doc.state, to_state=doc.state,
+               before=f"{att.kind.label}：{att.filename}")
+        flush_or_conflict(doc)
+    return att
+
+
+def set_attachment_published(doc, user, att_id, publish):
+    """删减后公开: whether one 附件 may be published with the redacted text (by default it is not)."""
+    if not permissions.own(doc, user):
+        raise NotAllowed("只有拟稿人本人可以确认附件是否公开。")
+    if not permissions.can_choose_published_attachments(doc, user):
+        raise WrongState(f"该公文当前状态为“{doc.state.label}”，不能修改附件是否公开。")
+    if doc.disclosure != Disclosure.REDACTED:
+        raise WorkflowError("只有删减后公开的公文需要逐个确认附件是否公开；主动公开的公文，附件随公文公开。")
+    att = _own_attachment(doc, att_id)
+    if att.kind != AttachmentKind.ANNEX or att.removed_at is not None:
+        raise WorkflowError("找不到该附件，请刷新后重试。")
+    publish = bool(publish)
+    if att.publish != publish:
+        att.publish = publish
+        record(Action.ATTACHMENT_PUBLISH, user, document=doc, from_state=doc.state, to_state=doc.state,
+               after=f"{att.filename}：{'可以公开' if publish else '不公开'}")
+        flush_or_conflict(doc)
+    return att
+
+
+# The parts of an imported 公文 and the fields that hold them, as the form shows them.
+IMPORTED_TEXT_FIELDS = ("issuer_mark", "doc_number", "signer", "title", "main_recipients",
+                        "attachment_note", "signature", "note", "cc", "printed_by")
+
+
+def import_word(user, data, filename, doc=None, keep=None):
+    """A Word file in.  For a new document (``doc`` None): a draft made from its parts.  For a
+    draft: its parts for the form to show (not saved until the drafter saves).  Either way the
+    original file, the body's images and the 附件 pages after the date (each made a .docx 附件)
+    are kept with the document.  ``keep``: fields the drafter already chose (the disclosure
+    review) that a new draft takes as they are.  Returns (doc, fields, imported)."""
+    new = doc is None
+    if not new:
+        _check_files(doc, user)
+    limits = docx_limits()
+    name = store.clean_filename(filename) or "导入文件.docx"
+    try:
+        imported = docx_in.read(data, name, limits)
+    except docx_in.BadFile as error:
+        raise Invalid(error.message, {"source_file": error.message}) from None
+    fields = {k: clean_text(v) if k in IMPORTED_TEXT_FIELDS else v for k, v in imported.fields.items()
+              if k in IMPORTED_TEXT_FIELDS or k in ("signed_on", "printed_on", "disclosure")}
+    fields["title"] = fields.get("title") or PurePath(name).stem[:200]
+    if new:
+        content = {k: v for k, v in fields.items() if k != "disclosure"}
+        if fields.get("signed_on"):
+            content["signed_on_by_hand"] = True           # a date typed in the file: keep it
+        tagging = dict(keep or {})
+        if not tagging.get("disclosure") and fields.get("disclosure"):
+            tagging["disclosure"] = fields["disclosure"]
+        doc = create_document(user, body_html="", **content, **tagging)
+    placed = {}
+    for index, image in enumerate(imported.images, start=1):
+        ext = (image.content_type.split("/")[-1] or "bin").replace("jpeg", "jpg").replace("x-", "")
+        att = _keep(doc, user, AttachmentKind.IMAGE, image.data, f"{PurePath(name).stem}-图{index}.{ext}")
+        db.session.flush()
+        placed[image.key] = att.url if image.content_type in store.INLINE_IMAGES else None
+    body = clean_body(docx_in.place_images(imported.body_html, placed))
+    fields["body_html"] = body
+    source = _keep(doc, user, AttachmentKind.SOURCE, data, name)
+    load = files.image_loader(doc)
+    made = []
+    for appendix in imported.appendices:
+        appendix_html = clean_body(docx_in.place_images(appendix.html, placed))
+        data_out = docx_out.appendix(appendix.title, appendix_html, load)
+        made.append(_keep(doc, user, AttachmentKind.ANNEX, data_out,
+                          store.clean_filename(f"{appendix.title[:100]}.docx"),
+                          docx_in.text_of(data_out, limits)))
+    if new:
+        doc.body_html = body
+    db.session.flush()
+    found = "、".join(DOCUMENT_FIELDS.get(k, "公开属性") if k != "disclosure" else "公开属性（附注）"
+                     for k in imported.recognized)
+    record(Action.IMPORT_DOCX, user, document=doc, from_state=doc.state, to_state=doc.state,
+           after=(f"{name}（SHA-256 {source.sha256}）：识别出{found or '（无）'}；"
+                  f"图片{len(imported.images)}幅；附件页{len(made)}个"
+                  + ("" if new else "（待拟稿人核对后保存）")))
+    flush_or_conflict(doc)
+    return doc, fields, imported

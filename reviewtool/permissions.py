@@ -68,8 +68,14 @@ def can_view(doc, user):
 
 # What the drafter may change in each editable state: a signed-off urgent document only its review.
 CONTENT_FIELDS = ("title", "doc_number", "body_html", "is_urgent", "is_decision", "decision_date",
-                  "interpretation_html")
-DISCLOSURE_FIELDS = ("channels", "disclosure", "legal_basis", "reason_text")
+                  "interpretation_html",
+                  # the elements of the paper (GB/T 9704): what the leaders sign
+                  "issuer_mark", "direction", "signer", "main_recipients", "attachment_note",
+                  "signature", "signed_on", "signed_on_by_hand", "note", "cc", "printed_by",
+                  "printed_on", "forwards")
+# The disclosure review; a 转发's source is part of it (a forwarded document is not more open).
+DISCLOSURE_FIELDS = ("channels", "disclosure", "legal_basis", "reason_text", "source_issuer",
+                     "source_number", "source_disclosure")
 EDITABLE = {
     State.DRAFT: CONTENT_FIELDS + DISCLOSURE_FIELDS,
     State.RETURNED: CONTENT_FIELDS + DISCLOSURE_FIELDS,
@@ -85,6 +91,12 @@ def can_edit(doc, user):
     return DRAFTER_OF(doc, user) and doc.state in EDITABLE
 
 
+def can_attach(doc, user):
+    """The drafter adds, removes or imports files while the content is editable; a submitted
+    version's attachments are frozen with it."""
+    return can_edit(doc, user) and "body_html" in editable_fields(doc)
+
+
 def can_mark_redaction(doc, user):
     """The drafter marks what a 删减后公开 document removes while its disclosure is editable.
     A document a re-review converts to 删减后公开 is marked by the office (not the drafter of it):
@@ -93,6 +105,10 @@ def can_mark_redaction(doc, user):
     if doc.state == State.CONVERT_REDACT:
         return OFFICE(doc, user)
     return can_edit(doc, user) and "disclosure" in editable_fields(doc)
+
+
+# Which 附件 of a 删减后公开 document may be published is part of its disclosure review.
+can_choose_published_attachments = can_mark_redaction
 
 
 def can_work_publish_queue(doc, user):

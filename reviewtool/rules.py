@@ -2,6 +2,10 @@
 leader sign, where does a signed document go.  Each returns {form field: Chinese problem}; empty
 means fine.  The same rule decides the drafter's submit, the office's flags and its bulk return.
 """
+from datetime import date
+
+from .dates import local_today
+from .gongwen import parts
 from .labels import BOILERPLATE_REASONS, MIN_REASON_CHARS, Disclosure, LegalBasis, State
 from .publishing import redaction
 
@@ -36,7 +40,42 @@ def disclosure_problems(doc):
             problems["reason_text"] = (f"理由过于笼统，请结合公文内容具体说明"
                                        f"（不少于{MIN_REASON_CHARS}个字）。")
     problems.update(redaction.problems(doc))         # 删减后公开: at least one span, all still found
+    problems.update(forward_problems(doc))
     return problems
+
+
+def forward_problems(doc):
+    """A 转发 names its source (机关, 文号, 公开属性) and may not be more open than it."""
+    if not doc.forwards:
+        return {}
+    problems = {}
+    if not (doc.source_issuer or "").strip():
+        problems["source_issuer"] = "转发件须填写来文机关。"
+    if not (doc.source_number or "").strip():
+        problems["source_number"] = "转发件须填写来文文号。"
+    source = doc.source_disclosure
+    if source is None:
+        problems["source_disclosure"] = "转发件须选择来文的公开属性。"
+    elif doc.disclosure is not None and doc.disclosure.openness > source.openness:
+        named = "".join(x for x in ((doc.source_issuer or "").strip(), (doc.source_number or "").strip()) if x)
+        problems["disclosure"] = (f"转发件的公开属性不能比来文更公开：来文{('（' + named + '）') if named else ''}"
+                                  f"为“{source.label}”，本件不能标注为“{doc.disclosure.label}”。")
+    return problems
+
+
+EARLIEST_SIGNED_ON = date(1949, 10, 1)
+
+
+def signed_on_problems(doc):
+    """A 成文日期 entered by hand (a document signed outside the tool): a real day, not in the
+    future.  (The minimal rule; the clocks that start from it are in ``deadlines``.)"""
+    if not doc.signed_on_by_hand or doc.signed_on is None:
+        return {}
+    if doc.signed_on > local_today():
+        return {"signed_on": "成文日期不能晚于今天。"}
+    if doc.signed_on < EARLIEST_SIGNED_ON:
+        return {"signed_on": "成文日期有误，请核对。"}
+    return {}
 
 
 def content_problems(doc):
@@ -45,6 +84,11 @@ def content_problems(doc):
         problems["title"] = "请填写标题。"
     if not (doc.body_html or "").strip():
         problems["body_html"] = "请填写正文。"
+    number = parts.doc_number_problem(doc.doc_number)
+    if number:
+        message, suggestion = number
+        problems["doc_number"] = message + (f"可改为“{suggestion}”。" if suggestion else "")
+    problems.update(signed_on_problems(doc))
     return problems
 
 

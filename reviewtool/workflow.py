@@ -19,6 +19,7 @@ from .audit import flush_or_conflict, last_act, lock_chain, record
 from .dates import local_today, utcnow
 from .errors import Invalid, NotAllowed, WrongState
 from .extensions import db
+from .gongwen import files
 from .labels import (DOCUMENT_FIELDS, Action, Channel, ConversionResult, Disclosure, LegalBasis,
                      ReviewOutcome, Role, State)
 from .models import Document, DocumentVersion, ReReview
@@ -56,9 +57,12 @@ def open_post_hoc_review(act):
 
 
 def snapshot_version(act):
+    """The document as submitted, its attachments (附件 in 附件说明 order) frozen with it."""
     act.doc.version_no += 1
     act.doc.submitted_at = utcnow()
-    db.session.add(DocumentVersion.snapshot(act.doc, act.doc.version_no, act.user))
+    version = DocumentVersion.snapshot(act.doc, act.doc.version_no, act.user)
+    db.session.add(version)
+    files.freeze(act.doc, version)
 
 
 def restart_office_clock(act):
@@ -72,6 +76,13 @@ def stamp_approval(act):
     act.doc.approved_at = utcnow()
     if not act.doc.signed_on_by_hand or act.doc.signed_on is None:
         act.doc.signed_on = local_today()
+
+
+def stamp_signer(act):
+    """签发人: the principal who signs the document (not a later sign-off of its disclosure review
+    alone), unless the drafter entered the one who signed it outside the tool."""
+    if act.from_state == State.PRINCIPAL_REVIEW and not (act.doc.signed_on_by_hand and act.doc.signer):
+        act.doc.signer = act.user.name
 
 
 def close_post_hoc_review(act):
@@ -226,7 +237,7 @@ def _t(action, sources, target, who_, **kw):
 
 
 RETURNING = (restart_office_clock,)
-SIGNING = (stamp_approval, close_post_hoc_review, enter_publish_queue, schedule_re_review)
+SIGNING = (stamp_approval, stamp_signer, close_post_hoc_review, enter_publish_queue, schedule_re_review)
 RE_REVIEW_INPUT = (rereview.reason_problems,)
 CONVERSION_INPUT = (rereview.reason_problems, rereview.channel_problems)
 

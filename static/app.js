@@ -31,3 +31,43 @@
     if (error) { focusIn(error.parentElement || error); announce(error.textContent); }
   });
 })();
+
+/* 公文 forms: a suggested fix the drafter accepts (data-fill), and a file over the upload limit
+   refused before it is sent (data-max-bytes; the server checks again). */
+(function () {
+  "use strict";
+
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-fill]") : null;
+    if (!button) { return; }
+    var input = document.getElementById(button.getAttribute("data-fill"));
+    if (!input) { return; }
+    input.value = button.getAttribute("data-value");
+    input.focus();
+    announce("已改为 " + input.value);
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "file" || !input.hasAttribute("data-max-bytes")) { return; }
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var old = input.parentElement.parentElement.querySelector(".field-error.size-check");
+    if (old) { old.parentElement.removeChild(old); }
+    var file = input.files && input.files[0];
+    if (file && limit && file.size > limit) {
+      var message = document.createElement("div");
+      message.className = "field-error size-check";
+      message.textContent = input.getAttribute("data-too-large");
+      input.parentElement.insertAdjacentElement("afterend", message);
+      input.value = "";
+      announce(message.textContent);
+    }
+  });
+})();

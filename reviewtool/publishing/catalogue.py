@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..dates import local_today, to_local
 from ..extensions import db
-from ..labels import (ANNOTATION_PROACTIVE, DEFAULT_CATEGORIES, VALID, Disclosure, PiiDecision,
-                      PiiKind, State)
+from ..gongwen import files
+from ..labels import (ANNOTATION_PROACTIVE, DEFAULT_CATEGORIES, DOCUMENT_FIELDS, VALID, Disclosure,
+                      PiiDecision, PiiKind, State)
 from ..models import CatalogueEntry, ConfidentialityCheck, PiiResolution, SerialCounter, Setting
 from ..sanitize import body_text
 from . import pii, redaction
@@ -117,21 +118,44 @@ def check_passed(doc):
 
 @dataclass
 class Finding:
-    """One distinct personal-data hit of the current body and its latest resolution (or None)."""
+    """One distinct personal-data hit of what is published — the body and the text of each .docx
+    附件 published with it — where it was found, and its latest resolution (or None)."""
     kind: object            # PiiKind
     value: str
     resolution: object
+    where: tuple = ()       # "正文", "附件《…》"
+
+    @property
+    def in_attachment(self):
+        return any(w != DOCUMENT_FIELDS["body_html"] for w in self.where)
+
+
+def scanned_texts(doc):
+    """(where, text) of everything the scan reads: the body, then each 附件 published with the
+    document whose text could be read (.docx, .txt)."""
+    texts = [(DOCUMENT_FIELDS["body_html"], body_text(doc.body_html))]
+    texts += [(f"附件《{a.title}》", a.text) for a in files.published_with(doc) if a.text]
+    return texts
+
+
+def unscanned_attachments(doc):
+    """附件 published with the document whose text the scan cannot read (PDF, images…)."""
+    return [a for a in files.published_with(doc) if not a.text]
 
 
 def findings(doc):
-    hits = pii.distinct(pii.scan(body_text(doc.body_html)))
-    if not hits:
+    places = {}
+    for where, text in scanned_texts(doc):
+        for h in pii.distinct(pii.scan(text)):
+            places.setdefault((h.kind, h.value), []).append(where)
+    if not places:
         return []
     latest = {}
     for r in db.session.scalars(select(PiiResolution).filter_by(
             document_id=doc.id, version_no=doc.version_no).order_by(PiiResolution.id)):
         latest[(r.kind, r.value)] = r
-    return [Finding(PiiKind(h.kind), h.value, latest.get((h.kind, h.value))) for h in hits]
+    return [Finding(PiiKind(kind), value, latest.get((kind, value)), tuple(where))
+            for (kind, value), where in places.items()]
 
 
 def unresolved(doc):
@@ -152,6 +176,12 @@ def publish_problems(doc):
                            "不能发布。")
     if doc.catalogue is None:
         problems["catalogue"] = "尚未生成编目信息（索引号），不能发布。"
+    cut_in_files = [f for f in findings(doc) if f.in_attachment and f.resolution is not None
+                    and f.resolution.decision == PiiDecision.REDACT]
+    if cut_in_files:
+        where = "、".join(dict.fromkeys(w for f in cut_in_files for w in f.where if w.startswith("附件")))
+        problems["pii_attachments"] = (f"{where}中有决定删除的个人信息，附件文件不能自动删改：请以“保密审查未通过”"
+                                       "退回拟稿人，换成去标识化的附件后重新报批。")
     return problems
 
 

@@ -7,7 +7,8 @@ from htmx_flask import make_response
 from ..deadlines import clocks_by_document, sort_by_due
 from ..errors import Invalid, NotAllowed
 from ..forms import DisclosureForm, DocumentForm
-from ..labels import HISTORY_COLUMNS, Action, Role, State
+from ..labels import DOCUMENT_FIELDS, HISTORY_COLUMNS, Action, Role, State
+from ..operations import import_word
 from ..permissions import can_edit, editable_fields
 from ..queries.history import event_row
 from ..queries.worklists import documents_in, return_comments, worklists_for
@@ -46,7 +47,14 @@ def home():
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.DRAFTER)
 def new():
-    form = DocumentForm()
+    if request.method == "GET":
+        name = current_app.config["BUREAU_NAME"]          # the paper's usual defaults, to confirm
+        form = DocumentForm(formdata=None, issuer_mark=f"{name}文件", signature=name,
+                            printed_by=f"{name}办公室")
+    else:
+        form = DocumentForm()
+    if request.method == "POST" and request.form.get("intent") == "import":
+        return _import(None, form)
     if request.method == "POST" and form.validate():
         doc = create_document(current_user, **form.document_fields())
         return _after_save(doc, form)
@@ -65,11 +73,50 @@ def edit(doc_id):
     form = form_class(obj=doc if request.method == "GET" else None)
     if request.method == "GET":
         form.fill_from(doc, editable_body)
+    if request.method == "POST" and request.form.get("intent") == "import" and form_class is DocumentForm:
+        return _import(doc, form)
     if request.method == "POST" and form.validate():
         save_draft(doc, current_user, **form.document_fields())
         return _after_save(doc, form)
     status = 422 if form.errors else 200
     return render("documents/form.html", "documents/_form.html", status, form=form, doc=doc)
+
+
+def _import(doc, form):
+    """A Word file in (the form's “导入” button).  Refused: the message under the file field, the
+    form as typed, nothing saved changed.  A new document: the draft is made and opened for the
+    drafter to confirm.  A draft: the form shows what the file holds, to confirm and save."""
+    upload = form.source_file.data
+    if not upload or not getattr(upload, "filename", ""):
+        form.source_file.errors = ["请选择要导入的 Word 文件（.docx）。"]
+        return render("documents/form.html", "documents/_form.html", 422, form=form, doc=doc)
+    data = upload.read(current_app.config["DOCX_IMPORT_MAX_BYTES"] + 1)
+    keep = form.tagging_fields() if doc is None else None
+    try:
+        made, fields, imported = import_word(current_user, data, upload.filename, doc, keep)
+    except Invalid as error:
+        form.source_file.errors = [error.message]
+        return render("documents/form.html", "documents/_form.html", 422, form=form, doc=doc)
+    summary = import_summary(upload.filename, imported)
+    if doc is None:
+        return _go(url_for("documents.edit", doc_id=made.id), summary + "请逐项核对后保存或提交。")
+    form.fill_imported(fields, editable_body)
+    return render("documents/form.html", "documents/_form.html", form=form, doc=doc,
+                  imported=summary + "以上内容尚未保存：请逐项核对，确认后点“保存草稿”。")
+
+
+# The parts of a 公文 in the paper's order (GB/T 9704), as the import's summary names them.
+PAPER_ORDER = ("issuer_mark", "doc_number", "signer", "title", "main_recipients", "attachment_note",
+               "signature", "signed_on", "disclosure", "note", "cc", "printed_by", "printed_on")
+
+
+def import_summary(filename, imported):
+    found = "、".join("公开属性（附注）" if k == "disclosure" else DOCUMENT_FIELDS[k]
+                     for k in sorted(imported.recognized, key=PAPER_ORDER.index))
+    text = f"已从《{filename}》导入。识别出：{found or '（无）'}。"
+    if imported.appendices:
+        text += f"成文日期后的{len(imported.appendices)}个附件页已另存为附件。"
+    return text + "".join(imported.notes)
 
 
 def _after_save(doc, form):

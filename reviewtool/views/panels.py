@@ -3,14 +3,15 @@ the action panel (which buttons, which forms), the paper, the pre-publishing pan
 redaction comparison — and acting on a document from a button of the panel."""
 from dataclasses import dataclass, field
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import permissions
 from ..dates import local_today
 from ..deadlines import open_clocks
 from ..errors import Invalid, WorkflowError
-from ..forms import PublishForm
+from ..forms import AttachmentForm, PublishForm
+from ..gongwen import files, parts
 from ..labels import ACTION_BUTTONS, Action, Disclosure, State
 from ..publishing import catalogue, pii, redaction
 from ..sanitize import clean_text, safe_html
@@ -99,6 +100,7 @@ class Prepublish:
     check: object = None
     findings: list = field(default_factory=list)
     problems: dict = field(default_factory=dict)
+    unscanned: list = field(default_factory=list)        # 附件 the scan cannot read
 
 
 def prepublish(doc):
@@ -108,7 +110,8 @@ def prepublish(doc):
     if not office_queue:
         return Prepublish(doc, doc.catalogue, False)
     return Prepublish(doc, doc.catalogue, True, catalogue.categories(), catalogue.latest_check(doc),
-                      catalogue.findings(doc), catalogue.publish_problems(doc))
+                      catalogue.findings(doc), catalogue.publish_problems(doc),
+                      catalogue.unscanned_attachments(doc))
 
 
 @dataclass
@@ -135,11 +138,48 @@ def paper_html(doc):
     return safe_html(doc.body_html)
 
 
-def document_context(doc, forms=None, **panel_args):
+def paper_parts(doc):
+    """The elements of the paper (GB/T 9704) the screen lays out around the body: what the
+    division head and the principal sign, 附注 included."""
+    return parts.Paper.of(doc, current_app.config["BUREAU_NAME"])
+
+
+@dataclass
+class AttachmentsView:
+    """The document's files: 附件 in 附件说明 order, the imported originals, who may change them."""
+    doc: object
+    annexes: list
+    sources: list
+    can_change: bool
+    can_choose_published: bool
+    form: object = None
+    error: str = ""
+    done: str = ""
+    unlisted: list = field(default_factory=list)       # 附件说明 lines without a file
+
+
+def attachments_view(doc, error="", done=""):
+    user = current_user
+    annexes = files.annexes(doc)
+    unlisted = parts.unmatched_lines(doc.attachment_lines, [a.filename for a in annexes])
+    can_change = permissions.can_attach(doc, user)
+    return AttachmentsView(doc, annexes, files.sources(doc), can_change,
+                           permissions.can_choose_published_attachments(doc, user)
+                           and doc.disclosure == Disclosure.REDACTED,
+                           AttachmentForm(formdata=None) if can_change else None, error, done, unlisted)
+
+
+def attachments_panel(doc, status=200, **kw):
+    return render("documents/_attachments.html", "documents/_attachments.html", status,
+                  attachments=attachments_view(doc, **kw))
+
+
+def document_context(doc, forms=None, attachment_error="", **panel_args):
     return dict(doc=doc, panel=action_panel(doc, forms=forms, **panel_args),
-                open_clocks=open_clocks(doc), paper=paper_html(doc),
+                open_clocks=open_clocks(doc), paper=paper_html(doc), paper_parts=paper_parts(doc),
                 interpretation=safe_html(doc.interpretation_html) if doc.interpretation_html else None,
-                prepublish=prepublish(doc), redaction=redaction_view(doc))
+                prepublish=prepublish(doc), redaction=redaction_view(doc),
+                attachments=attachments_view(doc, error=attachment_error))
 
 
 # --- acting from the panel -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The public catalogue (政府信息公开目录), no login: published proactive documents only."""
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from ..gongwen.files import published_with
 from ..publishing.catalogue import categories, entry_dict
 from ..queries import reports
 from ..sanitize import clean_text, safe_html
@@ -25,7 +26,8 @@ def view(doc_id):
     doc = reports.public_document(doc_id)
     if doc is None:
         abort(404)
-    return render("public/view.html", doc=doc, body=safe_html(doc.catalogue.published_body_html))
+    return render("public/view.html", doc=doc, body=safe_html(doc.catalogue.published_body_html),
+                  attachments=published_with(doc))
 
 
 @bp.get("/feed.json")
