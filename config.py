@@ -56,10 +56,10 @@ class Config:
     # 公文 in and out (GB/T 9704): the Word import, attachments (附件), the files' folder.
     # Every upload limit stays below MAX_CONTENT_LENGTH (security, below; checked at start), so
     # that a file over a limit is refused in place with the limit named.
-    DOCX_IMPORT_MAX_BYTES = 4 * 1024 * 1024          # the uploaded .docx
+    DOCX_IMPORT_MAX_BYTES = _int_env("DOCX_IMPORT_MAX_BYTES", 4 * 1024 * 1024)   # the uploaded .docx
     DOCX_MAX_UNPACKED_BYTES = 64 * 1024 * 1024       # all its parts unpacked (zip bomb guard)
     DOCX_MAX_RATIO = 200                             # unpacked : packed of one part over 1 MB
-    ATTACHMENT_MAX_BYTES = 4 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = _int_env("ATTACHMENT_MAX_BYTES", 4 * 1024 * 1024)
     ATTACHMENT_EXTENSIONS = ("pdf", "ofd", "docx", "xlsx", "jpg", "jpeg", "png", "txt")
     ATTACHMENTS_PER_DOCUMENT = 20
     ATTACHMENT_FOLDER = os.environ.get("ATTACHMENT_FOLDER")   # None: <instance folder>/attachments

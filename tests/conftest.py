@@ -37,8 +37,8 @@ def app_on_fresh_database(**config):
 
 
 @pytest.fixture
-def app():
-    with app_on_fresh_database() as app:
+def app(tmp_path):
+    with app_on_fresh_database(ATTACHMENT_FOLDER=str(tmp_path / "attachments")) as app:
         yield app
 
 
@@ -142,7 +142,7 @@ class Browser:
         return response
 
     def _remember_token(self, response):
-        if response.mimetype != "text/html":          # exports (xlsx) are not text
+        if response.mimetype != "text/html":          # exports (xlsx) and downloads are not pages
             return
         match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(True)) \
             or re.search(r'"X-CSRFToken": "([^"]+)"', response.get_data(True))
@@ -156,7 +156,7 @@ class Browser:
         return response
 
     def post(self, url, data=None, htmx=False, csrf=True, **kw):
-        data = dict(data or {})
+        data = data if isinstance(data, bytes) else dict(data or {})
         headers = dict(kw.pop("headers", {}))
         if htmx:
             headers["HX-Request"] = "true"
@@ -170,6 +170,22 @@ class Browser:
         if has_app_context():
             _db.session.expire_all()        # the test's own session sees what the request wrote
         return response
+
+
+    def upload(self, url, fields, htmx=False):
+        """A multipart POST (files as (BytesIO, filename) pairs) with the CSRF token, encoded here
+        in memory (the test client would spool a large body to a file it never closes)."""
+        from werkzeug.datastructures import FileStorage, MultiDict
+        from werkzeug.test import encode_multipart
+        values = MultiDict()
+        for name, value in dict(fields, csrf_token=self.token).items():
+            if isinstance(value, tuple):
+                value = FileStorage(value[0], filename=value[1], name=name)
+            for item in (value if isinstance(value, list) else [value]):
+                values.add(name, item)
+        boundary, body = encode_multipart(values)
+        return self.post(url, data=body, csrf=False, htmx=htmx,
+                         content_type=f"multipart/form-data; boundary={boundary}")
 
 
 @pytest.fixture

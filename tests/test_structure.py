@@ -19,7 +19,7 @@ LAYERS = [
     {"labels", "errors", "dates", "extensions", "sanitize", "passwords", "mail"},
     {"models"},
     {"permissions", "audit", "calendar.workdays", "publishing.pii", "publishing.redaction",
-     "publishing", "calendar"},
+     "publishing", "calendar", "gongwen"},          # gongwen: the 公文 in and out (GB/T 9704)
     {"calendar.entry", "rules", "deadlines", "publishing.catalogue", "rereview", "notifications"},
     {"workflow", "operations", "forms"},
     {"queries", "sweep"},

@@ -320,17 +320,25 @@ def test_office_only_routes_refuse_other_roles(users, browser):
 
 # --- the annotation, sanitising ------------------------------------------------------------
 
-def test_annotation_only_on_queued_proactive_documents(db, users, browser, make_document):
+def test_the_paper_the_leaders_sign_carries_the_annotation_the_attribute_implies(db, users, browser,
+                                                                                make_document):
+    """Leaders sign what gets published: the 附注 is on the paper from the start, not only after
+    sign-off; each attribute says its own; an untagged document has none."""
     queued = make_document(State.PUBLISH_QUEUE, title="应主动公开的通知")
     in_review = make_document(State.PRINCIPAL_REVIEW, title="审签中的主动公开通知")
     archived = make_document(State.ARCHIVED, Disclosure.WITHHELD, title="不予公开的函")
+    untagged = make_document(State.DRAFT, disclosure=None, title="尚未标注的通知")
     office = browser("office")
     assert ANNOTATION_PROACTIVE in office.get(f"/documents/{queued.id}").get_data(True)
     assert ANNOTATION_PROACTIVE in office.get("/publishing/").get_data(True)
-    for doc in (in_review, archived):
-        assert ANNOTATION_PROACTIVE not in office.get(f"/documents/{doc.id}").get_data(True)
-    page = office.get(f"/documents/{queued.id}").get_data(True)
-    assert page.index("paper-date") < page.index(ANNOTATION_PROACTIVE)   # 附注 below the date
+    signing = browser("principal").get(f"/documents/{in_review.id}").get_data(True)
+    paper = signing[signing.index('id="paper"'):signing.index("<aside")]
+    assert '<p class="paper-annotation">（此件主动公开）</p>' in paper
+    assert paper.index("paper-date") < paper.index(ANNOTATION_PROACTIVE)   # 附注 below the date
+    withheld = office.get(f"/documents/{archived.id}").get_data(True)
+    assert "（此件不予公开）" in withheld and ANNOTATION_PROACTIVE not in withheld
+    draft = browser("drafter").get(f"/documents/{untagged.id}").get_data(True)
+    assert "paper-annotation" not in draft
 
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1366, "height": 768}
 PASSWORD = "Demo-2026-gk"
 TIMEOUT_MS = 10_000
+UPLOAD_LIMIT = 768 * 1024          # the server's Word import and attachment limits (768 KB)
 
 
 def _why_not_runnable():
@@ -56,7 +57,9 @@ def live_site(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e-server")
     database = workdir / "reviewtool.db"
     env = clean_env(DATABASE_URL=f"sqlite:///{database}", REVIEWTOOL_CONFIG="development",
-                    MAX_CONTENT_LENGTH=str(1024 * 1024))
+                    MAX_CONTENT_LENGTH=str(1024 * 1024), ATTACHMENT_FOLDER=str(workdir / "attachments"),
+                    # the upload limits stay under that body limit (the app refuses to start otherwise)
+                    DOCX_IMPORT_MAX_BYTES=str(UPLOAD_LIMIT), ATTACHMENT_MAX_BYTES=str(UPLOAD_LIMIT))
     for command in ("init-db", "seed-demo"):
         done = flask(env, command)
         assert done.returncode == 0, f"flask {command} failed:\n{done.stdout}\n{done.stderr}"

@@ -63,7 +63,8 @@ def test_proactive_document_is_approved_and_published(open_session):
     expect(page.locator(".flash-success")).to_have_text("已提交，等待办公室审核。")
     expect(page.locator("#actions .badge")).to_have_text("办公室审核")
     expect(page.locator(".facts")).to_contain_text("门户网站政府信息公开专栏")
-    expect(page.locator("#paper .paper-annotation")).to_have_count(0)   # not before approval
+    # the paper carries its 附注 from the start: the leaders sign what gets published
+    expect(page.locator("#paper .paper-annotation")).to_have_text(ANNOTATION)
     doc_url = page.url
 
     # 2. The office passes it, from the queue.
