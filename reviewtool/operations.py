@@ -14,7 +14,7 @@ from .calendar import entry as calendar_entry
 from .dates import local_today, utcnow
 from .errors import Invalid, NotAllowed, WorkflowError, WrongState
 from .extensions import db
-from .gongwen import docx_in, docx_out, files, store
+from .gongwen import docx_in, docx_out, files, parts, store
 from .labels import (DOCUMENT_FIELDS, Action, AttachmentKind, DayKind, Disclosure, LegalBasis,
                      PiiDecision, PiiKind, Role, State)
 from .models import Attachment, Division, Document, PiiResolution, RedactionSpan, Setting, User
@@ -128,6 +128,10 @@ def update_catalogue(doc, user, category_code=None, doc_number=None):
     if doc_number and doc_number != (doc.doc_number or ""):
         if len(doc_number) > 64:
             raise Invalid("文号不能超过64个字。", {"doc_number": "文号不能超过64个字。"})
+        number = parts.doc_number_problem(doc_number)         # 机关代字〔年份〕序号号
+        if number:
+            message = number[0] + (f"可改为“{number[1]}”。" if number[1] else "")
+            raise Invalid(message, {"doc_number": message})
         before["doc_number"], after["doc_number"] = doc.doc_number, doc_number
         doc.doc_number = doc_number
     if after:

@@ -72,8 +72,12 @@ def _page_break(document):
     document.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
 
 
+BULLETS = [S001[17][2:], S001[18][2:]]                  # two items as a Word bullet list
+TAIL = "本通知自印发之日起施行。"                            # after the date, not a 附件 page
+
+
 def seed_document(*, annotation=True, appendix=True, imprint=True, image=None, upward=False,
-                  numbered_headings=False, brackets="〔〕"):
+                  numbered_headings=False, brackets="〔〕", bullets=False, tail=False):
     """The 泉交办〔2020〕19号 notice as a bureau's Word file (bytes)."""
     document = docx.Document()
     _para(document, ISSUER_MARK, center=True, name="方正小标宋简体", size=36, color="FF0000")
@@ -100,6 +104,9 @@ def seed_document(*, annotation=True, appendix=True, imprint=True, image=None, u
     for r, row in enumerate(TABLE):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
+    if bullets:
+        for item in BULLETS:
+            document.add_paragraph(item, style="List Bullet")
     _para(document, H1B, name="黑体")
     _para(document, RUN_IN)
     if image:
@@ -116,6 +123,8 @@ def seed_document(*, annotation=True, appendix=True, imprint=True, image=None, u
     if annotation:
         _para(document, ANNOTATION)
         _para(document, CONTACT)
+    if tail:
+        _para(document, TAIL)
     if appendix:
         _page_break(document)
         _para(document, "附件1", indent=False, name="黑体")
@@ -173,6 +182,15 @@ def png(width=40, height=20, rgb=(200, 0, 0)):
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def bmp(width=8, height=4):
+    """A small real BMP: a format a browser may not be given inline."""
+    row = (b"\x00\x00\xff" * width).ljust((width * 3 + 3) // 4 * 4, b"\0")
+    pixels = row * height
+    header = struct.pack("<2sIHHI", b"BM", 54 + len(pixels), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return header + info + pixels
 
 
 # --- bad files -----------------------------------------------------------------------------------------

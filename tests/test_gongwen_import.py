@@ -108,6 +108,25 @@ def test_headings_numbered_by_word_keep_their_numbers_and_a_bracketed_number_is_
     assert db.session.get(Document, doc.id).state == State.DRAFT
 
 
+def test_lists_an_image_a_browser_cannot_show_and_an_unrecognized_tail_stay_in_the_body(
+        app, db, users, browser):
+    """Nothing is silently dropped: a bullet list stays a list, a BMP is kept as a file with a note
+    in its place, a paragraph after the date that is no 附件 page stays in the body (with a note)."""
+    drafter = browser("drafter")
+    data = S.seed_document(bullets=True, tail=True, appendix=False, image=S.bmp())
+    response = upload(drafter, "/documents/new", data)
+    assert response.status_code == 302
+    doc = db.session.scalars(select(Document)).one()
+    assert f"<ul><li>{S.BULLETS[0]}</li><li>{S.BULLETS[1]}</li></ul>" in doc.body_html
+    image = db.session.scalars(select(Attachment).filter_by(kind=AttachmentKind.IMAGE)).one()
+    assert image.filename.endswith(".bmp") and store.path_of(image.sha256).read_bytes() == S.bmp()
+    assert "<img" not in doc.body_html and "［图：原文件中的图片，网页无法显示，已随原文件保存］" in doc.body_html
+    text = body_text(doc.body_html)
+    assert text.endswith(S.TAIL) and doc.signed_on == date(2020, 6, 28)
+    page = drafter.get(f"/documents/{doc.id}/edit").get_data(True)
+    assert "成文日期之后有1段内容未能识别为附件或附注，已放在正文末尾，请核对。" in page
+
+
 def test_importing_into_a_draft_fills_the_form_and_saves_nothing_until_confirmed(app, db, users, browser,
                                                                                 make_document):
     doc = make_document(State.DRAFT, title="原来的标题", body_html="<p>原来的正文。</p>")

@@ -41,6 +41,17 @@ def test_a_doc_number_out_of_form_is_refused_with_the_fix_to_accept(db, users, b
     assert db.session.scalars(select(Document)).one().doc_number == fixed
 
 
+def test_the_office_registers_a_doc_number_in_the_same_form(db, users, browser, make_document):
+    doc = make_document(State.PUBLISH_QUEUE)
+    office = browser("office")
+    refused = office.post(f"/publishing/{doc.id}/catalogue", {"category": "0204", "doc_number": "某交办(2026)12号"})
+    assert refused.status_code == 422 and "可改为“某交办〔2026〕12号”。" in refused.get_data(True)
+    assert db.session.get(Document, doc.id).doc_number is None
+    assert office.post(f"/publishing/{doc.id}/catalogue",
+                       {"category": "0204", "doc_number": "某交办〔2026〕12号"}).status_code == 302
+    assert db.session.get(Document, doc.id).doc_number == "某交办〔2026〕12号"
+
+
 def test_a_number_that_cannot_be_fixed_gets_the_rule_without_a_suggestion(db, users, browser):
     response = browser("drafter").post("/documents/new", dict(FORM, doc_number="第十二号文件"))
     assert response.status_code == 422 and "data-fill" not in response.get_data(True)

@@ -35,7 +35,8 @@ def test_overdue_dashboard_and_urgent_review(open_session):
     screenshot(page, "17-urgent-review-pending")
     page.get_by_role("link", name="补充公开属性审查").click()
     expect(page.get_by_label("标题")).to_have_count(0)           # the signed content is not editable
-    page.get_by_label("主动公开").check()
+    with page.expect_response(lambda r: r.url.endswith("/documents/disclosure-fields")):
+        page.get_by_label("主动公开").check()        # the swap must land before the channel is ticked
     page.get_by_label("门户网站政府信息公开专栏").check()
     page.get_by_role("button", name="报送公开属性审查").click()
     expect(page.locator(".flash-success")).to_have_text("已报送公开属性审查，等待分管领导审签。")
