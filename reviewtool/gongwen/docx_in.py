@@ -426,6 +426,7 @@ _APPENDIX_LABEL = re.compile(r"^附件[0-9]*$")
 _ITEM = re.compile(r"^[0-9]{1,2}[.、]")
 _CC = re.compile(r"^(抄送|抄报)[:：](.+)$")
 _PRINTED = re.compile(r"^(.+?)([0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日)印发$")
+_PRINTED_LINE = re.compile(r"^(.+?)[\s\u3000]*[0-9０-９]{4}\s*年.*印发$")
 _NOTE = re.compile(r"^\(.+\)$")
 _GENRES = ("通知", "通报", "请示", "报告", "批复", "函", "意见", "决定", "纪要", "公告", "通告", "方案",
            "办法", "细则", "规定", "规划", "要点", "总结", "命令", "议案", "决议", "公报")
@@ -450,11 +451,17 @@ def _is_title(item):
             and (item.centered or n.startswith("关于") or n.endswith(_GENRES)))
 
 
+def _imprint_line(norm):
+    """A line of the 版记 whose parts fit their fields (a longer one stays in the body)."""
+    cc, printed = _CC.match(norm), _PRINTED.match(norm)
+    return bool(cc and len(cc[2]) <= MAX_CHARS["cc"] or printed and len(printed[1]) <= MAX_CHARS["printed_by"])
+
+
 def _is_imprint(item):
     if item.el.tag == "table":
         lines = [ln for ln in (_norm(x) for x in item.text.split("\n")) if ln]
-        return bool(lines) and all(_CC.match(ln) or _PRINTED.match(ln) for ln in lines)
-    return bool(_CC.match(item.norm) or _PRINTED.match(item.norm))
+        return bool(lines) and all(_imprint_line(ln) for ln in lines)
+    return _imprint_line(item.norm)
 
 
 def _text(el):
@@ -497,7 +504,7 @@ def recognize(items):
             break
         if number and "doc_number" not in fields:
             found("doc_number", number)
-        if signer and "signer" not in fields:
+        if signer and "signer" not in fields and fits("signer", signer[1]):
             found("signer", signer[1])
         i += 1
     # 标题: one to three lines (centered ones continue it)
@@ -515,7 +522,7 @@ def recognize(items):
 
     # 版记, from the end: 抄送, 印发机关和印发日期
     j = n
-    while j > body_start and _is_imprint(items[j - 1]) and len(items[j - 1].text) <= MAX_CHARS["cc"]:
+    while j > body_start and _is_imprint(items[j - 1]):
         j -= 1
     for item in items[j:]:
         lines = item.text.split("\n") if item.el.tag == "table" else [item.text]
@@ -525,8 +532,8 @@ def recognize(items):
             if cc:
                 found("cc", re.sub(r"^\s*(抄送|抄报)\s*[:：]\s*", "", line).strip().rstrip("。."))
             elif printed:
-                found("printed_by", re.sub(r"\s+[0-9]{4}\s*年.*$", "", line.strip()).strip()
-                      or printed[1])
+                organ = _PRINTED_LINE.match(line.strip())
+                found("printed_by", organ[1].strip() if organ else printed[1])
                 found("printed_on", parts.parse_cn_date(printed[2]))
 
     # 成文日期, with 发文机关署名 above it and 附件说明 above that; 附注 below it
