@@ -59,9 +59,9 @@ REASON_ON_REQUEST = "本文为针对个别企业的答复函，不涉及公众�
 # title, drafter, attribute, basis, reason, channels, where it ends, 文号, seed text
 DOCUMENTS = [
     ("关于印发《泉州市交通运输局政务公开工作实施细则》的通知", "nigao", Disclosure.PROACTIVE, None, "",
-     [Channel.PORTAL, Channel.ARCHIVES], State.PUBLISH_QUEUE, "泉交办〔2020〕19号", ("001", 4, 8)),
+     [Channel.PORTAL, Channel.ARCHIVES], State.PUBLISH_QUEUE, "泉交办〔2020〕19号", ("001", 1, 1)),
     ("关于印发2018年政务公开工作要点的通知", "nigao", Disclosure.PROACTIVE, None, "",
-     [Channel.PORTAL, Channel.NEW_MEDIA], State.PUBLISHED, "交办〔2018〕21号", ("003", 2, 8)),
+     [Channel.PORTAL, Channel.NEW_MEDIA], State.PUBLISHED, "交办〔2018〕21号", ("003", 3, 1)),
     ("2018年基层政务公开工作实施方案", "nigao2", Disclosure.PROACTIVE, None, "",
      [Channel.PORTAL, Channel.BULLETIN], State.PRINCIPAL_REVIEW, None, ("000", 0, 6)),
     ("关于申请安排普通国省道养护专项资金的请示", "nigao", Disclosure.WITHHELD,
@@ -79,11 +79,12 @@ DOCUMENTS = [
      REASON_THIRD, [], State.ARCHIVED, "交运函〔2026〕3号", ("004", 12, 3)),
 ]
 
-# The documents that carry a 附件 (a Word file made from a seed text): title → (附件 name, seed text).
+# The notices that print another text as their 附件 (a Word file made from the seed's text):
+# title → (附件 name, its seed text, the notice's 主送机关 as the seed has it).
 ANNEXES = {
     "关于印发《泉州市交通运输局政务公开工作实施细则》的通知":
-        ("泉州市交通运输局政务公开工作实施细则", ("001", 6, 12)),
-    "关于印发2018年政务公开工作要点的通知": ("2018年政务公开工作要点", ("003", 8, 10)),
+        ("泉州市交通运输局政务公开工作实施细则", ("001", 6, 12), "局属各单位，局各科室"),
+    "关于印发2018年政务公开工作要点的通知": ("2018年政务公开工作要点", ("003", 8, 10), "部属各单位、部内各司局"),
 }
 
 
@@ -155,7 +156,7 @@ def seed(reset=False):
                               disclosure=disclosure, legal_basis=basis, reason_text=reason,
                               channels=",".join(c.value for c in channels), **paper(bureau))
         if title in ANNEXES:                            # 附件: a real Word file, in 附件说明
-            annex_title, seed_text = ANNEXES[title]
+            annex_title, seed_text, doc.main_recipients = ANNEXES[title]
             doc.attachment_note = annex_title
             doc.note = "联系人：局办公室，电话：0595-22500000"
             add_attachment(doc, author, docx_out.appendix(annex_title, body_from(*seed_text)),

@@ -107,3 +107,21 @@ def test_drafter_imports_a_word_file_and_downloads_the_gongwen(open_session, tmp
     with page.expect_download() as pdf:
         attachments.get_by_role("link", name="下载 PDF").click()
     assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF-")
+
+
+def test_the_public_downloads_what_was_published_with_a_document(open_session):
+    """/gk/<id>: the published text with its 附件 and the PDF, no login."""
+    visitor = open_session()
+    page = visitor.page
+    visitor.goto("/gk/")
+    page.locator("#catalogue").get_by_role("link", name="关于印发2018年政务公开工作要点的通知").click()
+    files = page.locator("#public-files")
+    expect(files.get_by_role("link", name="2018年政务公开工作要点.docx")).to_be_visible()
+    screenshot(page, "33-public-document-files", full_page=True)
+    with page.expect_download() as annex:
+        files.get_by_role("link", name="2018年政务公开工作要点.docx").click()
+    document = docx.Document(io.BytesIO(Path(annex.value.path()).read_bytes()))
+    assert document.paragraphs[0].text == "2018年政务公开工作要点"
+    with page.expect_download() as pdf:
+        files.get_by_role("link", name="下载本文件（PDF）").click()
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF-")
