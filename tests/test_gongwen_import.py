@@ -198,7 +198,7 @@ def test_a_request_over_max_content_length_is_refused_with_a_chinese_message(app
     big = b"PK\x03\x04" + b"\0" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = upload(browser("drafter"), f"/documents/{doc.id}/edit", big)
     assert response.status_code == 413
-    assert "上传的文件过大" in response.get_data(True)
+    assert "超过了 5 MB 的上限，未能保存" in response.get_data(True)
     assert db.session.get(Document, doc.id).title == "已保存的标题"
 
 

@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from .. import docx_samples as S
-from .conftest import expect, screenshot
+from .conftest import UPLOAD_LIMIT, expect, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -79,9 +79,9 @@ def test_drafter_imports_a_word_file_and_downloads_the_gongwen(open_session, tmp
 
     # A 附件 over the limit is refused by the browser before it is sent; a real one is added in place.
     big = tmp_path / "太大.pdf"
-    big.write_bytes(b"%PDF-1.4\n" + b"0" * (4 * 1024 * 1024 + 1))
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * UPLOAD_LIMIT)
     attachments.get_by_label("添加附件").set_input_files(str(big))
-    expect(attachments.locator(".field-error")).to_have_text("文件过大，附件不能超过4 MB。")
+    expect(attachments.locator(".field-error")).to_have_text("文件过大，附件不能超过768 KB。")
     listing = tmp_path / f"{S.ATTACHMENTS[1]}.pdf"
     listing.write_bytes(b"%PDF-1.4\n% catalogue\n")
     nigao.mark()
