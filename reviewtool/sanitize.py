@@ -135,6 +135,8 @@ def _parse(value):
         return lxml.html.fragment_fromstring(value, create_parent="div")
     except (etree.ParserError, ValueError):      # nothing but a comment, say
         return None
+    except AssertionError:                       # lxml: "<html></html>" is a document without a body
+        return None
 
 
 def _serialize(root):

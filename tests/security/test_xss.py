@@ -318,3 +318,13 @@ def test_the_checks_catch_what_the_old_code_let_through(made):
     """The checks above can fail: each of these (what a regex over markup produced, and worse)
     is reported."""
     assert fragment_problems(made) != []
+
+
+@pytest.mark.parametrize("body", ["<html></html>", "<HTML>", "<html><head></head></html>",
+                                  "<html><!-- x --></html>"])
+def test_a_document_shell_without_a_body_is_kept_as_text_not_a_crash(body):
+    """lxml refuses "<html></html>" (a document with no body) with an AssertionError: the
+    cleaning takes it as the text it is."""
+    from html import escape
+    assert clean_body(body) == f"<p>{escape(body, quote=False)}</p>"
+    assert body_text(body) == ""
